@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "RecoRL",
+    products: [
+        .library(name: "RecoTensor", targets: ["RecoTensor"]),
+        .library(name: "RecoNetworks", targets: ["RecoNetworks"]),
+        .executable(name: "recorl", targets: ["recorl"]),
+        .executable(name: "recorl-bench", targets: ["RecoBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CBLAS",
+            path: "Sources/CBLAS",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        .target(name: "RecoKernels"),
+        .target(name: "RecoTensor", dependencies: ["CBLAS", "RecoKernels"]),
+        .target(name: "RecoNetworks", dependencies: ["RecoTensor"]),
+        .executableTarget(
+            name: "recorl",
+            dependencies: [
+                "RecoNetworks",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "RecoBench",
+            dependencies: [
+                "RecoNetworks", "CBLAS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/RecoBench"
+        ),
+        .testTarget(name: "RecoTensorTests", dependencies: ["RecoTensor"]),
+        .testTarget(name: "RecoNetworksTests", dependencies: ["RecoNetworks"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,32 @@
+// Hot elementwise kernels of the RecoRL engine, in C so each is compiled for several instruction sets
+// (AVX-512, AVX2, baseline x86-64) and the best one the CPU supports is chosen when the library loads.
+// Swift library targets cannot pass CPU flags to the compiler; `target_clones` needs none.
+//
+// Floating-point contraction is off, so every variant rounds exactly like the plain Swift reference
+// loops the tests compare them with.
+#ifndef RECO_KERNELS_H
+#define RECO_KERNELS_H
+
+#include <stddef.h>
+
+/// Scalars of one Adam/AdamW step (see Adam.swift for the formula).
+typedef struct {
+    float beta1, beta2, epsilon, step_size, inverse_root_correction2, l2, shrink;
+} reco_adam_constants;
+
+/// One fused Adam/AdamW update of `count` parameters `p` from gradients `g`, moments `m` and `v`.
+void reco_adam_update(float *p, const float *g, float *m, float *v, size_t count, reco_adam_constants c);
+
+/// y[i] = max(x[i], 0) over `count` elements (x may equal y).
+void reco_relu(const float *x, float *y, size_t count);
+
+/// dx[i] = y[i] > 0 ? dy[i] : 0 over `count` elements (dx may equal dy).
+void reco_relu_backward(const float *y, const float *dy, float *dx, size_t count);
+
+/// x[r * stride + j] += bias[j] for r < rows, j < columns.
+void reco_add_bias(float *x, const float *bias, size_t rows, size_t columns, size_t stride);
+
+/// gradient[j] (+)= sum over r of dy[r * stride + j]; overwrites when `accumulate` is 0.
+void reco_bias_gradient(const float *dy, float *gradient, size_t rows, size_t columns, size_t stride, int accumulate);
+
+#endif

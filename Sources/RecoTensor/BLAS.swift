@@ -1,0 +1,88 @@
+import CBLAS
+
+/// Thin, shape-checked wrappers over the single-precision BLAS routines the engine uses.
+///
+/// All matrices are row-major views. Every routine writes into a buffer the caller owns, so products in
+/// a training step allocate nothing. Shape mismatches are programmer errors and stop the program.
+public enum BLAS {
+    /// `c = alpha * op(a) * op(b) + beta * c`, where `op` transposes its argument when asked.
+    ///
+    /// With `beta = 1` the product accumulates into `c` (for gradients summed over several uses).
+    public static func gemm(_ a: MatrixView, transposeA: Bool = false,
+                            _ b: MatrixView, transposeB: Bool = false,
+                            into c: MatrixView, alpha: Float = 1, beta: Float = 0) {
+        let m = transposeA ? a.columns : a.rows
+        let k = transposeA ? a.rows : a.columns
+        let kB = transposeB ? b.columns : b.rows
+        let n = transposeB ? b.rows : b.columns
+        precondition(k == kB && c.rows == m && c.columns == n,
+                     "gemm shapes: op(a) \(m)x\(k), op(b) \(kB)x\(n), c \(c.rows)x\(c.columns)")
+        if m == 0 || n == 0 { return }
+        ThreadPolicy.ensureApplied()
+        if k == 0 {
+            scale(c, by: beta)
+            return
+        }
+        cblas_sgemm(CblasRowMajor,
+                    transposeA ? CblasTrans : CblasNoTrans,
+                    transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha,
+                    a.base, Int32(max(1, a.rowStride)),
+                    b.base, Int32(max(1, b.rowStride)), beta,
+                    c.base, Int32(max(1, c.rowStride)))
+    }
+
+    /// `y = alpha * op(a) * x + beta * y` for vectors `x` and `y`.
+    public static func gemv(_ a: MatrixView, transpose: Bool = false,
+                            _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+                            alpha: Float = 1, beta: Float = 0) {
+        if a.rows == 0 || a.columns == 0 { return }
+        ThreadPolicy.ensureApplied()
+        cblas_sgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans,
+                    Int32(a.rows), Int32(a.columns), alpha, a.base, Int32(max(1, a.rowStride)),
+                    x, 1, beta, y, 1)
+    }
+
+    /// `y += alpha * x` over `count` elements.
+    public static func axpy(count: Int, alpha: Float, _ x: UnsafePointer<Float>,
+                            _ y: UnsafeMutablePointer<Float>) {
+        if count == 0 { return }
+        ThreadPolicy.ensureApplied()
+        cblas_saxpy(Int32(count), alpha, x, 1, y, 1)
+    }
+
+    /// `y = alpha * x + beta * y` over `count` elements (a Polyak average with `alpha = tau`,
+    /// `beta = 1 - tau`).
+    public static func axpby(count: Int, alpha: Float, _ x: UnsafePointer<Float>, beta: Float,
+                             _ y: UnsafeMutablePointer<Float>) {
+        if count == 0 { return }
+        ThreadPolicy.ensureApplied()
+        cblas_saxpby(Int32(count), alpha, x, 1, beta, y, 1)
+    }
+
+    /// `x *= alpha` over `count` elements.
+    public static func scal(count: Int, alpha: Float, _ x: UnsafeMutablePointer<Float>) {
+        if count == 0 { return }
+        ThreadPolicy.ensureApplied()
+        cblas_sscal(Int32(count), alpha, x, 1)
+    }
+
+    /// The dot product of two vectors of `count` elements.
+    public static func dot(count: Int, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>) -> Float {
+        if count == 0 { return 0 }
+        ThreadPolicy.ensureApplied()
+        return cblas_sdot(Int32(count), x, 1, y, 1)
+    }
+
+    /// Every element of `matrix` multiplied by `factor` (zeroed when `factor` is 0, even over NaN).
+    public static func scale(_ matrix: MatrixView, by factor: Float) {
+        for r in 0..<matrix.rows {
+            let row = matrix.rowPointer(r)
+            if factor == 0 {
+                row.update(repeating: 0, count: matrix.columns)
+            } else {
+                scal(count: matrix.columns, alpha: factor, row)
+            }
+        }
+    }
+}

@@ -37,7 +37,7 @@ let package = Package(
             path: "Benchmarks/RecoBench"
         ),
         .testTarget(name: "RecoTensorTests", dependencies: ["RecoTensor"]),
-        .testTarget(name: "RecoNetworksTests", dependencies: ["RecoNetworks"]),
+        .testTarget(name: "RecoNetworksTests", dependencies: ["RecoNetworks", "RecoTensor"]),
     ],
     swiftLanguageModes: [.v5]
 )

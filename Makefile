@@ -1,0 +1,36 @@
+# RecoRL: `make demo` runs the main job, `make test` the whole test suite.
+SWIFT ?= swift
+APT_PACKAGES := libopenblas-dev liblapacke-dev
+PYTHON ?= python3
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BENCH_ARGS ?=
+
+.PHONY: setup build test demo bench
+
+## Install what the build and tests need, only where missing: OpenBLAS and LAPACKE (Debian packages),
+## NumPy and safetensors for the Python cross-checks in Fixtures/.
+setup:
+	@missing=""; for package in $(APT_PACKAGES); do \
+		dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing"; \
+		$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
+	fi
+	@$(PYTHON) -c "import numpy, safetensors" 2>/dev/null || \
+		$(PYTHON) -m pip install --quiet numpy safetensors || \
+		$(PYTHON) -m pip install --quiet --user --break-system-packages numpy safetensors
+
+build:
+	$(SWIFT) build -c release
+
+test:
+	$(SWIFT) test
+
+demo:
+	$(SWIFT) build -c release --product recorl
+	.build/release/recorl demo
+
+bench:
+	$(SWIFT) build -c release --product recorl-bench
+	.build/release/recorl-bench $(BENCH_ARGS)

@@ -97,6 +97,6 @@ struct StepResult: Codable {
     static func format(_ value: Double, _ decimals: Int) -> String { String(format: "%.\(decimals)f", value) }
 
     static func pad(_ cells: [String]) -> String {
-        cells.map { $0.count >= 11 ? $0 + " " : String(repeating: " ", count: 11 - $0.count) + $0 }.joined()
+        cells.map { String(repeating: " ", count: max(1, 12 - $0.count)) + $0 }.joined()
     }
 }

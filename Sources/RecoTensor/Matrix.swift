@@ -11,7 +11,9 @@ public final class Matrix {
     public let rows: Int
     /// Number of columns.
     public let columns: Int
-    /// The whole matrix as a view (dense rows).
+    /// The whole matrix as a view (dense rows). The view does not keep the matrix alive: keep the
+    /// matrix in a variable that is used after the view (or use `withExtendedLifetime`), never take
+    /// the view of a temporary.
     public let view: MatrixView
 
     /// Storage alignment in bytes (one cache line, enough for AVX-512 loads).

@@ -35,78 +35,67 @@ extension Kernels {
 
     /// `y = tanh(x)`.
     public static func tanh(_ x: MatrixView, into y: MatrixView) {
-        checkSameShape(x, y, "tanh")
-        forEachRow(x, y) { xp, yp, n in
-            for i in 0..<n { yp[i] = Foundation.tanh(xp[i]) }
-        }
+        map(x, into: y, "tanh") { Foundation.tanh($0) }
     }
 
     /// `dx = dy * (1 - y^2)` for `y = tanh(x)`.
     public static func tanhBackward(output y: MatrixView, outputGradient dy: MatrixView, into dx: MatrixView) {
-        checkSameShape(y, dy, "tanhBackward")
-        checkSameShape(y, dx, "tanhBackward")
-        forEachRow(y, dy, dx) { yp, dyp, dxp, n in
-            for i in 0..<n { dxp[i] = dyp[i] * (1 - yp[i] * yp[i]) }
-        }
+        chain(y, dy, into: dx, "tanhBackward") { y, dy in dy * (1 - y * y) }
     }
 
     /// `y = 1 / (1 + exp(-x))`, computed without overflow for large `|x|`.
     public static func sigmoid(_ x: MatrixView, into y: MatrixView) {
-        checkSameShape(x, y, "sigmoid")
-        forEachRow(x, y) { xp, yp, n in
-            for i in 0..<n {
-                let v = xp[i]
-                if v >= 0 {
-                    yp[i] = 1 / (1 + Foundation.exp(-v))
-                } else {
-                    let e = Foundation.exp(v)
-                    yp[i] = e / (1 + e)
-                }
-            }
+        map(x, into: y, "sigmoid") { v in
+            if v >= 0 { return 1 / (1 + Foundation.exp(-v)) }
+            let e = Foundation.exp(v)
+            return e / (1 + e)
         }
     }
 
     /// `dx = dy * y * (1 - y)` for `y = sigmoid(x)`.
     public static func sigmoidBackward(output y: MatrixView, outputGradient dy: MatrixView, into dx: MatrixView) {
-        checkSameShape(y, dy, "sigmoidBackward")
-        checkSameShape(y, dx, "sigmoidBackward")
-        forEachRow(y, dy, dx) { yp, dyp, dxp, n in
-            for i in 0..<n { dxp[i] = dyp[i] * yp[i] * (1 - yp[i]) }
-        }
+        chain(y, dy, into: dx, "sigmoidBackward") { y, dy in dy * y * (1 - y) }
     }
 
     /// `y = exp(x)`.
     public static func exp(_ x: MatrixView, into y: MatrixView) {
-        checkSameShape(x, y, "exp")
-        forEachRow(x, y) { xp, yp, n in
-            for i in 0..<n { yp[i] = Foundation.exp(xp[i]) }
-        }
+        map(x, into: y, "exp") { Foundation.exp($0) }
     }
 
     /// `dx = dy * y` for `y = exp(x)`.
     public static func expBackward(output y: MatrixView, outputGradient dy: MatrixView, into dx: MatrixView) {
-        checkSameShape(y, dy, "expBackward")
-        checkSameShape(y, dx, "expBackward")
-        forEachRow(y, dy, dx) { yp, dyp, dxp, n in
-            for i in 0..<n { dxp[i] = dyp[i] * yp[i] }
-        }
+        chain(y, dy, into: dx, "expBackward") { y, dy in dy * y }
     }
 
     /// `y = log(x)` (natural logarithm; `-inf` at 0, NaN below).
     public static func log(_ x: MatrixView, into y: MatrixView) {
-        checkSameShape(x, y, "log")
-        forEachRow(x, y) { xp, yp, n in
-            for i in 0..<n { yp[i] = Foundation.log(xp[i]) }
-        }
+        map(x, into: y, "log") { Foundation.log($0) }
     }
 
     /// `dx = dy / x` for `y = log(x)`; takes the forward input, since `y` alone does not give `x`
     /// cheaply.
     public static func logBackward(input x: MatrixView, outputGradient dy: MatrixView, into dx: MatrixView) {
-        checkSameShape(x, dy, "logBackward")
-        checkSameShape(x, dx, "logBackward")
-        forEachRow(x, dy, dx) { xp, dyp, dxp, n in
-            for i in 0..<n { dxp[i] = dyp[i] / xp[i] }
+        chain(x, dy, into: dx, "logBackward") { x, dy in dy / x }
+    }
+
+    /// `y[i] = f(x[i])` over same-shaped views.
+    @inline(__always)
+    private static func map(_ x: MatrixView, into y: MatrixView, _ name: StaticString, _ f: (Float) -> Float) {
+        checkSameShape(x, y, name)
+        forEachRow(x, y) { xp, yp, n in
+            for i in 0..<n { yp[i] = f(xp[i]) }
+        }
+    }
+
+    /// `dx[i] = f(saved[i], dy[i])`: the chain rule through an elementwise function, given what its
+    /// forward pass saved (output or input).
+    @inline(__always)
+    private static func chain(_ saved: MatrixView, _ dy: MatrixView, into dx: MatrixView, _ name: StaticString,
+                              _ f: (Float, Float) -> Float) {
+        checkSameShape(saved, dy, name)
+        checkSameShape(saved, dx, name)
+        forEachRow(saved, dy, dx) { sp, dyp, dxp, n in
+            for i in 0..<n { dxp[i] = f(sp[i], dyp[i]) }
         }
     }
 }

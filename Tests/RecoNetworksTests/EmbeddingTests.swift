@@ -27,4 +27,21 @@ import RecoTensor
         second[21] = 1; second[22] = 1; second[23] = 1
         #expect(Array(table.parameters.gradients) == second)
     }
+
+    @Test func gradientMatchesFiniteDifferences() {
+        var generator = RandomGenerator(seed: 802)
+        let table = Embedding(count: 6, dimension: 5, generator: &generator)
+        let ids: [Int32] = [2, 5, 2, 0]   // a repeated id: its gradient is the sum of both rows
+        let output = Matrix(rows: 4, columns: 5)
+        let weights = Matrix(rows: 4, columns: 5)
+        generator.fillUniform(weights.view.flat, -1, 1)
+        table.forward(ids: ids, into: output.view)
+        table.backward(ids: ids, outputGradient: weights.view)
+        let analytic = Array(table.parameters.gradients)
+        let worst = GradientCheck.worstViolation(buffer: table.parameters.values.baseAddress!, count: 30, analytic: analytic) {
+            table.forward(ids: ids, into: output.view)
+            return GradientCheck.objective(output.view, weights.view)
+        }
+        #expect(worst.excess <= 0, "parameter \(worst.index): analytic \(worst.analytic), numeric \(worst.numeric)")
+    }
 }

@@ -6,6 +6,9 @@ let package = Package(
     products: [
         .library(name: "RecoTensor", targets: ["RecoTensor"]),
         .library(name: "RecoNetworks", targets: ["RecoNetworks"]),
+        .library(name: "RecoEnvironments", targets: ["RecoEnvironments"]),
+        .library(name: "RecoSimulators", targets: ["RecoSimulators"]),
+        .library(name: "RecoRL", targets: ["RecoRL"]),
         .executable(name: "recorl", targets: ["recorl"]),
         .executable(name: "recorl-bench", targets: ["RecoBench"]),
     ],
@@ -21,23 +24,28 @@ let package = Package(
         .target(name: "RecoKernels"),
         .target(name: "RecoTensor", dependencies: ["CBLAS", "RecoKernels"]),
         .target(name: "RecoNetworks", dependencies: ["RecoTensor"]),
+        .target(name: "RecoEnvironments", dependencies: ["RecoTensor"]),
+        .target(name: "RecoSimulators", dependencies: ["RecoEnvironments", "RecoTensor"]),
+        .target(name: "RecoRL", dependencies: ["RecoEnvironments", "RecoNetworks", "RecoTensor"]),
         .executableTarget(
             name: "recorl",
             dependencies: [
-                "RecoNetworks",
+                "RecoRL", "RecoSimulators", "RecoEnvironments", "RecoNetworks", "RecoTensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "RecoBench",
             dependencies: [
-                "RecoNetworks", "CBLAS",
+                "RecoRL", "RecoSimulators", "RecoEnvironments", "RecoNetworks", "RecoTensor", "CBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/RecoBench"
         ),
         .testTarget(name: "RecoTensorTests", dependencies: ["RecoTensor"]),
         .testTarget(name: "RecoNetworksTests", dependencies: ["RecoNetworks", "RecoTensor"]),
+        .testTarget(name: "RecoEnvironmentsTests", dependencies: ["RecoSimulators", "RecoEnvironments", "RecoTensor"]),
+        .testTarget(name: "RecoRLTests", dependencies: ["RecoRL", "RecoSimulators", "RecoEnvironments", "RecoNetworks", "RecoTensor"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,126 @@
+import RecoTensor
+
+/// `N` copies of an `Environment` as one `BatchedEnvironment`, resetting finished copies automatically.
+///
+/// Copy `i` has its own random stream, so results do not depend on how copies are spread over
+/// threads. Copies of expensive environments are stepped in parallel on the thread policy's cores.
+public final class VectorEnvironment<Copy: Environment>: BatchedEnvironment {
+    public let count: Int
+    public let observationSpace: Space
+    public let actionSpace: Space
+    // Owned storage (not arrays) so worker threads can update distinct copies without Swift's
+    // copy-on-write bookkeeping, and so the buffers handed out stay valid.
+    private let copies: UnsafeMutablePointer<Copy>
+    private let generators: UnsafeMutablePointer<RandomGenerator>
+    private let current: Matrix
+    private let final: Matrix
+    private let rewardStorage: UnsafeMutableBufferPointer<Float>
+    private let terminatedStorage: UnsafeMutableBufferPointer<Bool>
+    private let truncatedStorage: UnsafeMutableBufferPointer<Bool>
+    private var runningReturns: [Float]
+    private var runningLengths: [Int]
+    private var completed: [EpisodeSummary] = []
+
+    /// `count` copies made by `make(i)`.
+    public init(count: Int, make: (Int) -> Copy) {
+        precondition(count >= 1, "a vector environment needs at least one copy")
+        self.count = count
+        copies = UnsafeMutablePointer<Copy>.allocate(capacity: count)
+        for i in 0..<count { (copies + i).initialize(to: make(i)) }
+        generators = UnsafeMutablePointer<RandomGenerator>.allocate(capacity: count)
+        for i in 0..<count { (generators + i).initialize(to: RandomGenerator(seed: 0, stream: UInt64(i))) }
+        observationSpace = copies[0].observationSpace
+        actionSpace = copies[0].actionSpace
+        let dimension = observationSpace.width
+        current = Matrix(rows: count, columns: dimension)
+        final = Matrix(rows: count, columns: dimension)
+        rewardStorage = .allocate(capacity: count)
+        rewardStorage.initialize(repeating: 0)
+        terminatedStorage = .allocate(capacity: count)
+        terminatedStorage.initialize(repeating: false)
+        truncatedStorage = .allocate(capacity: count)
+        truncatedStorage.initialize(repeating: false)
+        runningReturns = [Float](repeating: 0, count: count)
+        runningLengths = [Int](repeating: 0, count: count)
+    }
+
+    deinit {
+        copies.deinitialize(count: count)
+        copies.deallocate()
+        generators.deinitialize(count: count)
+        generators.deallocate()
+        rewardStorage.deallocate()
+        terminatedStorage.deallocate()
+        truncatedStorage.deallocate()
+    }
+
+    public var observations: MatrixView { current.view }
+    public var finalObservations: MatrixView { final.view }
+    public var rewards: UnsafeBufferPointer<Float> { UnsafeBufferPointer(rewardStorage) }
+    public var terminated: UnsafeBufferPointer<Bool> { UnsafeBufferPointer(terminatedStorage) }
+    public var truncated: UnsafeBufferPointer<Bool> { UnsafeBufferPointer(truncatedStorage) }
+
+    public func reset(seed: UInt64) {
+        for i in 0..<count {
+            generators[i] = RandomGenerator(seed: seed, stream: UInt64(i))
+            copies[i].reset(using: &generators[i], observation: row(current, i))
+            runningReturns[i] = 0
+            runningLengths[i] = 0
+            rewardStorage[i] = 0
+            terminatedStorage[i] = false
+            truncatedStorage[i] = false
+        }
+        completed.removeAll()
+    }
+
+    public func step(_ actions: UnsafeBufferPointer<Int32>) {
+        let width = actionSpace.width
+        precondition(actions.count == count * width, "\(actions.count) actions for \(count) copies of width \(width)")
+        let dimension = observationSpace.width
+        let copies = self.copies, generators = self.generators, current = self.current, final = self.final
+        let rewards = rewardStorage, terminated = terminatedStorage, truncated = truncatedStorage
+        let work: (Range<Int>) -> Void = { range in
+            for i in range {
+                let action = UnsafeBufferPointer(rebasing: actions[(i * width)..<((i + 1) * width)])
+                let observation = UnsafeMutableBufferPointer(start: current.view.rowPointer(i), count: dimension)
+                let outcome = copies[i].step(action, using: &generators[i], observation: observation)
+                rewards[i] = outcome.reward
+                terminated[i] = outcome.terminated
+                truncated[i] = outcome.truncated
+                if outcome.terminated || outcome.truncated {
+                    final.view.rowPointer(i).update(from: observation.baseAddress!, count: dimension)
+                    copies[i].reset(using: &generators[i], observation: observation)
+                }
+            }
+        }
+        if Copy.isExpensive {
+            ThreadPolicy.parallelChunks(count, minimumChunk: 1, work)
+        } else {
+            work(0..<count)
+        }
+        for i in 0..<count {
+            runningReturns[i] += rewards[i]
+            runningLengths[i] += 1
+            if terminated[i] || truncated[i] {
+                completed.append(EpisodeSummary(totalReward: runningReturns[i], length: runningLengths[i]))
+                runningReturns[i] = 0
+                runningLengths[i] = 0
+            }
+        }
+    }
+
+    public func drainCompletedEpisodes() -> [EpisodeSummary] {
+        defer { completed.removeAll(keepingCapacity: true) }
+        return completed
+    }
+
+    /// Copy `i` as it is now (for example to explain its state).
+    public func copy(_ i: Int) -> Copy {
+        precondition(i >= 0 && i < count, "copy \(i) outside 0..<\(count)")
+        return copies[i]
+    }
+
+    private func row(_ matrix: Matrix, _ i: Int) -> UnsafeMutableBufferPointer<Float> {
+        UnsafeMutableBufferPointer(start: matrix.view.rowPointer(i), count: matrix.columns)
+    }
+}

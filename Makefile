@@ -24,8 +24,9 @@ setup:
 build:
 	$(SWIFT) build -c release
 
+# Release build: the learning tests train real agents, and debug builds run numeric loops 10-100x slower.
 test:
-	$(SWIFT) test
+	$(SWIFT) test -c release -Xswiftc -enable-testing
 
 demo:
 	$(SWIFT) build -c release --product recorl

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RecoNetworks
+import RecoRL
 import RecoTensor
 
 /// `recorl-bench`: throughput of the engine on the shapes of recommendation workloads.
@@ -19,6 +20,18 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Seconds of timed repetitions per measurement (at least 5 repetitions each).")
     var budget: Double = 2
 
+    @Option(name: .long, parsing: .upToNextOption,
+            help: "Parts to run: \(Part.allCases.map(\.rawValue).joined(separator: ", ")) (default: all).")
+    var parts: [Part] = Part.allCases
+
+    @Option(name: .long, help: "Environment steps of the end-to-end marketing training run.")
+    var trainingSteps: Int = 100_000
+
+    /// The benchmark's sections.
+    enum Part: String, CaseIterable, Codable, ExpressibleByArgument {
+        case mlp, replay, dqn, training
+    }
+
     @Option(name: .long, help: "Threads for BLAS and the engine (default: \(ThreadPolicy.environmentVariable) or all cores).")
     var threads: Int?
 
@@ -28,6 +41,7 @@ struct BenchCommand: ParsableCommand {
         }
         if budget <= 0 { throw ValidationError("--budget: \(budget) is not valid; expected a positive number of seconds") }
         if let threads, threads < 1 { throw ValidationError("--threads: \(threads) is not valid; expected at least 1") }
+        if trainingSteps < 1 { throw ValidationError("--training-steps: \(trainingSteps) is not valid; expected a positive integer") }
     }
 
     static func main() {
@@ -44,15 +58,27 @@ struct BenchCommand: ParsableCommand {
         if let threads { ThreadPolicy.setThreadCount(threads) }
         let environment = EnvironmentReport.current()
         print(environment.text)
-        var results: [StepResult] = []
-        for count in actions {
-            let result = try StepResult.measure(actions: count, budget: budget)
-            results.append(result)
+        var report = BenchReport(environment: environment)
+        if parts.contains(.mlp) {
+            report.mlpStep = try actions.map { try StepResult.measure(actions: $0, budget: budget) }
+            print("\n" + StepResult.table(report.mlpStep ?? []))
         }
-        print("")
-        print(StepResult.table(results))
+        if parts.contains(.replay) {
+            let replay = ReplayBenchmark.measure(budget: budget)
+            report.replay = replay
+            print("\n" + ReplayBenchmark.table(replay))
+        }
+        if parts.contains(.dqn) {
+            report.dqnUpdate = try actions.map { try DQNUpdateResult.measure(actions: $0, budget: budget) }
+            print("\n" + DQNUpdateResult.table(report.dqnUpdate ?? []))
+        }
+        if parts.contains(.training) {
+            let training = try TrainingThroughputResult.measure(steps: trainingSteps, copies: 8,
+                                                                configuration: DQNConfiguration())
+            report.training = training
+            print("\n" + training.text)
+        }
         if let json {
-            let report = BenchReport(environment: environment, mlpStep: results)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             let url = URL(fileURLWithPath: json)
@@ -69,7 +95,12 @@ struct BenchCommand: ParsableCommand {
 /// Everything the benchmark writes with `--json`.
 struct BenchReport: Codable {
     let environment: EnvironmentReport
-    let mlpStep: [StepResult]
+    var mlpStep: [StepResult]?
+    var replay: ReplayBenchmarkResult?
+    var dqnUpdate: [DQNUpdateResult]?
+    var training: TrainingThroughputResult?
+
+    init(environment: EnvironmentReport) { self.environment = environment }
 }
 
 /// The machine and library configuration the figures were measured with.

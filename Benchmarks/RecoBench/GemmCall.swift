@@ -41,4 +41,11 @@ struct GemmCall {
         }
         return calls
     }
+
+    /// The products of a forward pass only (`y = x W^T` per layer).
+    static func mlpForward(widths: [Int], batch: Int, generator: inout RandomGenerator) -> [GemmCall] {
+        (0..<(widths.count - 1)).map { layer in
+            GemmCall(m: batch, n: widths[layer + 1], k: widths[layer], transposeA: false, transposeB: true, generator: &generator)
+        }
+    }
 }

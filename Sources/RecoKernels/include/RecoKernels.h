@@ -29,4 +29,11 @@ void reco_add_bias(float *x, const float *bias, size_t rows, size_t columns, siz
 /// gradient[j] (+)= sum over r of dy[r * stride + j]; overwrites when `accumulate` is 0.
 void reco_bias_gradient(const float *dy, float *gradient, size_t rows, size_t columns, size_t stride, int accumulate);
 
+#include <stdint.h>
+
+/// destination[i * destination_stride + j] = source[rows[i] * source_stride + j] for i < count, j < columns:
+/// copies `count` rows chosen by index (repeats allowed), prefetching a few rows ahead of the copy.
+void reco_gather_rows(const float *source, size_t source_stride, const int64_t *rows, size_t count,
+                      size_t columns, float *destination, size_t destination_stride);
+
 #endif

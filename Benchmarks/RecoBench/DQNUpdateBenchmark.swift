@@ -1,0 +1,110 @@
+import Foundation
+import RecoRL
+import RecoTensor
+
+/// One full DQN update (sample, target forward on s', Bellman targets, online forward on s, Huber loss
+/// on the gathered column, backward, Adam) and the Bellman target kernel alone, at batch 256 for the
+/// network 64 -> 256 -> 256 -> A.
+struct DQNUpdateResult: Codable {
+    let actions: Int
+    /// Median seconds of one update.
+    let updateSeconds: Double
+    /// Median seconds of the update's sgemm calls run alone.
+    let floorSeconds: Double
+    /// Share of the update spent outside sgemm: `1 - floor / update`.
+    let shareOutsideSgemm: Double
+    /// Median seconds of the Bellman target kernel (DQN: row max), and with Double DQN's argmax + gather.
+    let targetKernelSeconds: Double
+    let doubleTargetKernelSeconds: Double
+    let repetitions: Int
+
+    static let batch = 256
+    static let dimension = 64
+
+    static func measure(actions: Int, budget: Double) throws -> DQNUpdateResult {
+        var configuration = DQNConfiguration()
+        configuration.hiddenLayers = [256, 256]
+        configuration.batchSize = batch
+        configuration.bufferCapacity = 8 * batch
+        configuration.double = false
+        configuration.learningRate = 1e-4
+        var generator = RandomGenerator(seed: 3)
+        let agent = try DQNAgent(configuration: configuration, observationDimension: dimension, actionCount: actions,
+                                 environments: batch, maxActingBatch: batch, generator: &generator)
+        fill(agent.replay, actions: actions, generator: &generator)
+        let widths = [dimension, 256, 256, actions]
+        let calls = GemmCall.mlpForward(widths: widths, batch: batch, generator: &generator)
+            + GemmCall.mlpStep(widths: widths, batch: batch, generator: &generator)
+
+        for _ in 0..<2 { agent.update(using: &generator); calls.forEach { $0.run() } }
+        let repetitions = Timing.repetitions(single: Timing.seconds { agent.update(using: &generator) }, budget: budget)
+        var updates: [Double] = [], floors: [Double] = []
+        for _ in 0..<repetitions {
+            updates.append(Timing.seconds { agent.update(using: &generator) })
+            floors.append(calls.reduce(0) { total, call in total + Timing.seconds { call.run() } })
+        }
+
+        // The target kernel on its own: random value tables, rewards, discounts, dones.
+        let values = Matrix(rows: batch, columns: actions), selection = Matrix(rows: batch, columns: actions)
+        generator.fillNormal(values.view.flat)
+        generator.fillNormal(selection.view.flat)
+        let scalars = Matrix(rows: 4, columns: batch)
+        generator.fillUniform(scalars.view.flat, 0, 1)
+        var chosen = [Int32](repeating: 0, count: batch), bootstrap = [Float](repeating: 0, count: batch)
+        var targets = [Float](repeating: 0, count: batch)
+        func kernel(_ double: Bool) -> Double {
+            Timing.median((0..<max(5, repetitions)).map { _ in
+                Timing.seconds {
+                    BellmanTargets.compute(targetValues: values.view, selectionValues: double ? selection.view : nil,
+                                           rewards: scalars.view.rowPointer(0), discounts: scalars.view.rowPointer(1),
+                                           dones: scalars.view.rowPointer(2), selectedActions: &chosen,
+                                           bootstrapValues: &bootstrap, into: &targets)
+                }
+            })
+        }
+        let update = Timing.median(updates), floor = Timing.median(floors)
+        return DQNUpdateResult(actions: actions, updateSeconds: update, floorSeconds: floor,
+                               shareOutsideSgemm: 1 - floor / update, targetKernelSeconds: kernel(false),
+                               doubleTargetKernelSeconds: kernel(true), repetitions: repetitions)
+    }
+
+    /// Fills replay with random transitions (a whole batch per add).
+    static func fill(_ replay: Replay, actions: Int, generator: inout RandomGenerator) {
+        let observations = Matrix(rows: batch, columns: dimension), next = Matrix(rows: batch, columns: dimension)
+        var chosen = [Int32](repeating: 0, count: batch), rewards = [Float](repeating: 0, count: batch)
+        var terminated = [Bool](repeating: false, count: batch)
+        let truncated = [Bool](repeating: false, count: batch)
+        for _ in 0..<(replay.capacity / batch) {
+            generator.fillNormal(observations.view.flat)
+            generator.fillNormal(next.view.flat)
+            for i in 0..<batch {
+                chosen[i] = Int32(generator.index(below: actions))
+                rewards[i] = generator.uniform()
+                terminated[i] = generator.bernoulli(0.05)
+            }
+            chosen.withUnsafeBufferPointer { a in
+                rewards.withUnsafeBufferPointer { r in
+                    terminated.withUnsafeBufferPointer { d in
+                        truncated.withUnsafeBufferPointer { t in
+                            replay.add(observations: observations.view, actions: a, rewards: r, nextObservations: next.view,
+                                       terminated: d, truncated: t)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    static func table(_ results: [DQNUpdateResult]) -> String {
+        var lines = ["DQN update, batch 256, 64-256-256-A (median; PyTorch 2.15 on 2 threads here: 2.4-3.3 / 7.4-8.5 / 56-63 / 707-718 ms)",
+                     StepResult.pad(["A", "update ms", "floor ms", "outside sgemm", "target us", "double us"])]
+        for r in results {
+            lines.append(StepResult.pad([String(r.actions), StepResult.format(r.updateSeconds * 1e3, 3),
+                                         StepResult.format(r.floorSeconds * 1e3, 3),
+                                         StepResult.format(r.shareOutsideSgemm * 100, 0) + "%",
+                                         StepResult.format(r.targetKernelSeconds * 1e6, 1),
+                                         StepResult.format(r.doubleTargetKernelSeconds * 1e6, 1)]))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import RecoTensor
+
+/// Turns each environment copy's stream of steps into n-step transitions (Sutton, 1988) as the steps
+/// arrive.
+///
+/// Per copy it queues the last `n` (observation, action, reward) entries. Once `n` are queued the oldest
+/// becomes the transition `(o_t, a_t, R = sum_{j<n} gamma^j r_{t+j}, o_{t+n}, done 0, discount gamma^n)`.
+/// When an episode ends every queued entry is written with its shorter horizon `k` (the steps left to
+/// the end): `done` is 1 if the episode terminated and 0 if it was truncated (a truncated transition
+/// bootstraps from the final observation), the discount `gamma^k`. With `n = 1` these are the ordinary
+/// one-step transitions.
+final class NStepAccumulator {
+    let environments: Int
+    let nSteps: Int
+    let dimension: Int
+    /// `gamma^0 ... gamma^n`.
+    private let gammaPowers: [Float]
+    /// `(environments * n) x D`: copy `c` queues its observations in rows `c * n ..< (c + 1) * n`, a ring.
+    private let queuedObservations: Matrix
+    // Owned buffers rather than arrays: no copy-on-write or exclusivity checks on the per-step path.
+    private let queuedActions: UnsafeMutableBufferPointer<Int32>
+    private let queuedRewards: UnsafeMutableBufferPointer<Float>
+    /// Per copy, the ring position of its oldest queued entry and the number queued.
+    private let heads: UnsafeMutableBufferPointer<Int>
+    private let lengths: UnsafeMutableBufferPointer<Int>
+
+    init(environments: Int, nSteps: Int, gamma: Float, dimension: Int) {
+        precondition(environments >= 1, "replay needs at least one environment copy, got \(environments)")
+        precondition(nSteps >= 1, "n-step returns need n >= 1, got \(nSteps)")
+        precondition(gamma >= 0 && gamma <= 1, "discount factor must lie in [0, 1], got \(gamma)")
+        self.environments = environments
+        self.nSteps = nSteps
+        self.dimension = dimension
+        gammaPowers = (0...nSteps).map { Float(pow(Double(gamma), Double($0))) }
+        queuedObservations = Matrix(rows: environments * nSteps, columns: dimension)
+        queuedActions = .allocate(capacity: environments * nSteps)
+        queuedActions.initialize(repeating: 0)
+        queuedRewards = .allocate(capacity: environments * nSteps)
+        queuedRewards.initialize(repeating: 0)
+        heads = .allocate(capacity: environments)
+        heads.initialize(repeating: 0)
+        lengths = .allocate(capacity: environments)
+        lengths.initialize(repeating: 0)
+    }
+
+    deinit {
+        queuedActions.deallocate()
+        queuedRewards.deallocate()
+        heads.deallocate()
+        lengths.deallocate()
+    }
+
+    /// Queues one step of every copy and writes the transitions it completes into `storage`, copy by
+    /// copy, oldest first; returns how many were written (at most `environments * n`).
+    func add(observations: MatrixView, actions: UnsafeBufferPointer<Int32>, rewards: UnsafeBufferPointer<Float>,
+             nextObservations: MatrixView, terminated: UnsafeBufferPointer<Bool>, truncated: UnsafeBufferPointer<Bool>,
+             into storage: ReplayStorage) -> Int {
+        precondition(observations.rows == environments && observations.columns == dimension,
+                     "replay add: observations are \(observations.rows)x\(observations.columns), expected \(environments)x\(dimension)")
+        precondition(nextObservations.rows == environments && nextObservations.columns == dimension,
+                     "replay add: next observations are \(nextObservations.rows)x\(nextObservations.columns), expected \(environments)x\(dimension)")
+        precondition(actions.count == environments && rewards.count == environments
+                     && terminated.count == environments && truncated.count == environments,
+                     "replay add: actions, rewards, terminated and truncated need \(environments) entries each")
+        var written = 0
+        for copy in 0..<environments {
+            let tail = copy * nSteps + (heads[copy] + lengths[copy]) % nSteps
+            queuedObservations.view.rowPointer(tail).update(from: observations.rowPointer(copy), count: dimension)
+            queuedActions[tail] = actions[copy]
+            queuedRewards[tail] = rewards[copy]
+            lengths[copy] += 1
+            let next = UnsafePointer(nextObservations.rowPointer(copy))
+            if terminated[copy] || truncated[copy] {
+                while lengths[copy] > 0 {
+                    writeOldest(of: copy, nextObservation: next, terminated: terminated[copy], into: storage)
+                    written += 1
+                }
+            } else if lengths[copy] == nSteps {
+                writeOldest(of: copy, nextObservation: next, terminated: false, into: storage)
+                written += 1
+            }
+        }
+        return written
+    }
+
+    /// Writes the oldest queued entry of `copy` as a transition over all `k` entries queued, then drops it.
+    private func writeOldest(of copy: Int, nextObservation: UnsafePointer<Float>, terminated: Bool,
+                             into storage: ReplayStorage) {
+        let k = lengths[copy], head = heads[copy], first = copy * nSteps
+        var reward: Float = 0
+        for j in 0..<k { reward += gammaPowers[j] * queuedRewards[first + (head + j) % nSteps] }
+        storage.append(observation: queuedObservations.view.rowPointer(first + head), action: queuedActions[first + head],
+                       reward: reward, nextObservation: nextObservation, terminated: terminated, discount: gammaPowers[k])
+        heads[copy] = (head + 1) % nSteps
+        lengths[copy] = k - 1
+    }
+}

@@ -8,26 +8,16 @@ extension ParameterStore {
     public func gradientNorm() -> Float {
         let g = gradients.baseAddress!
         let chunks = ThreadPolicy.chunkCount(count, minimumChunk: optimizerChunk)
-        var partials = [Double](repeating: 0, count: chunks)
-        partials.withUnsafeMutableBufferPointer { sums in
-            let total = count
+        let total = count
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: chunks) { sums in
             ThreadPolicy.parallelChunks(chunks, minimumChunk: 1) { chunkRange in
                 for chunk in chunkRange {
                     let range = ThreadPolicy.chunkRange(chunk, of: chunks, total: total)
-                    var sum: Double = 0
-                    var start = range.lowerBound
-                    while start < range.upperBound {  // Float sums over short blocks vectorise; Double keeps precision
-                        let end = min(start + 1024, range.upperBound)
-                        var block: Float = 0
-                        for i in start..<end { block += g[i] * g[i] }
-                        sum += Double(block)
-                        start = end
-                    }
-                    sums[chunk] = sum
+                    sums[chunk] = Kernels.sumOfSquares(g + range.lowerBound, count: range.count)
                 }
             }
+            return Float(sums.reduce(0, +).squareRoot())
         }
-        return Float(partials.reduce(0, +).squareRoot())
     }
 
     /// Scales the gradients so their global norm is at most `maxNorm` (as PyTorch's

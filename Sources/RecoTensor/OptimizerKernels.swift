@@ -46,4 +46,17 @@ extension Kernels {
             p[i] = p[i] * c.shrink - c.stepSize * mi / (vi.squareRoot() * c.inverseRootCorrection2 + c.epsilon)
         }
     }
+
+    /// The sum of squares of `count` values (for gradient norms), vectorised; within float rounding of
+    /// `sumOfSquaresReference`, and the same for the same input every time.
+    public static func sumOfSquares(_ values: UnsafePointer<Float>, count: Int) -> Double {
+        reco_sum_of_squares(values, count)
+    }
+
+    /// Plain reference for `sumOfSquares`, in Double throughout.
+    static func sumOfSquaresReference(_ values: UnsafePointer<Float>, count: Int) -> Double {
+        var total: Double = 0
+        for i in 0..<count { total += Double(values[i]) * Double(values[i]) }
+        return total
+    }
 }

@@ -1,17 +1,24 @@
 import Foundation
+import RecoKernels
 
 /// Reductions over each row of a batch: maximum, argmax, sum, log-sum-exp, and the softmax family with
 /// its gradients. Row `i` of the input gives element `i` of a per-row output.
 extension Kernels {
-    /// `out[i] = max_j x[i, j]` (`-inf` for an empty row).
+    /// `out[i] = max_j x[i, j]` (`-inf` for an empty row; NaN skipped). Vectorised for the CPU at
+    /// hand; agrees exactly with `maximumReference`.
     public static func rowMax(_ x: MatrixView, into out: UnsafeMutablePointer<Float>) {
         for r in 0..<x.rows { out[r] = maximum(x.rowPointer(r), count: x.columns) }
     }
 
     /// `out[i]` = the first column holding the row's maximum (ties go to the lowest index; NaN is
-    /// never chosen over a number).
+    /// never chosen over a number). Vectorised; agrees exactly with `rowArgmaxReference`.
     public static func rowArgmax(_ x: MatrixView, into out: UnsafeMutablePointer<Int32>) {
         precondition(x.columns > 0, "rowArgmax needs at least one column")
+        for r in 0..<x.rows { out[r] = Int32(reco_row_argmax(x.rowPointer(r), x.columns)) }
+    }
+
+    /// Plain reference for `rowArgmax`.
+    static func rowArgmaxReference(_ x: MatrixView, into out: UnsafeMutablePointer<Int32>) {
         for r in 0..<x.rows {
             let row = x.rowPointer(r)
             var best = row[0]
@@ -103,11 +110,17 @@ extension Kernels {
         }
     }
 
-    /// The largest of `count` values at `row` (`-inf` when `count` is 0; NaN is skipped).
+    /// The largest of `count` values at `row` (`-inf` when `count` is 0; NaN is skipped); vectorised,
+    /// agrees exactly with `maximumReference`.
     @inlinable
     public static func maximum(_ row: UnsafePointer<Float>, count: Int) -> Float {
+        reco_row_max(row, count)
+    }
+
+    /// Plain reference for `maximum` and `rowMax`.
+    static func maximumReference(_ row: UnsafePointer<Float>, count: Int) -> Float {
         var m = -Float.infinity
-        for j in 0..<count { m = Swift.max(m, row[j]) }
+        for j in 0..<count where row[j] > m { m = row[j] }
         return m
     }
 }

@@ -21,6 +21,16 @@ import Testing
         #expect(dxFast.toArray() == dxPlain.toArray())
     }
 
+    @Test(arguments: [0, 1, 17, 4096, 4097, 100_003])
+    func sumOfSquaresMatchesItsReference(count: Int) {
+        var generator = RandomGenerator(seed: 35)
+        let values = (0..<count).map { _ in generator.uniform(-2, 2) }
+        let fast = Kernels.sumOfSquares(values, count: count)
+        let plain = Kernels.sumOfSquaresReference(values, count: count)
+        #expect(abs(fast - plain) <= 1e-5 * max(1, plain))
+        #expect(Kernels.sumOfSquares(values, count: count) == fast)
+    }
+
     @Test func reluRunsInPlace() {
         let m = Matrix(rows: 1, columns: 4, values: [-1, 0, 2, -0.5])
         Kernels.relu(m.view, into: m.view)

@@ -36,4 +36,14 @@ void reco_bias_gradient(const float *dy, float *gradient, size_t rows, size_t co
 void reco_gather_rows(const float *source, size_t source_stride, const int64_t *rows, size_t count,
                       size_t columns, float *destination, size_t destination_stride);
 
+/// The largest value of `count` floats at `row` (NaN skipped; -infinity when there is none).
+float reco_row_max(const float *row, size_t count);
+
+/// The first index of the largest value of `count` floats at `row` (NaN skipped; 0 when every value is NaN).
+size_t reco_row_argmax(const float *row, size_t count);
+
+/// The sum of the squares of `count` floats, accumulated in sixteen float lanes over blocks of 4096 and in
+/// double across blocks (fast, and accurate enough for a gradient norm). The order of operations is fixed.
+double reco_sum_of_squares(const float *values, size_t count);
+
 #endif

@@ -64,7 +64,7 @@ struct BenchCommand: ParsableCommand {
             print("\n" + StepResult.table(report.mlpStep ?? []))
         }
         if parts.contains(.replay) {
-            let replay = ReplayBenchmark.measure(budget: budget)
+            let replay = try ReplayBenchmark.measure(budget: budget)
             report.replay = replay
             print("\n" + ReplayBenchmark.table(replay))
         }

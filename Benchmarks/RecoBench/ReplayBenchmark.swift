@@ -28,12 +28,12 @@ struct ReplayBenchmark {
     static let batchSize = 256
     static let copies = 64
 
-    static func measure(budget: Double) -> ReplayBenchmarkResult {
+    static func measure(budget: Double) throws -> ReplayBenchmarkResult {
         var generator = RandomGenerator(seed: 17)
         let batch = ReplayBatch(size: batchSize, observationDimension: dimension)
         // One buffer at a time (each function frees its own), so the process never holds both.
-        let uniform = measureUniform(batch: batch, budget: budget / 3, generator: &generator)
-        let prioritized = measurePrioritized(batch: batch, repetitions: uniform.repetitions, generator: &generator)
+        let uniform = try measureUniform(batch: batch, budget: budget / 3, generator: &generator)
+        let prioritized = try measurePrioritized(batch: batch, repetitions: uniform.repetitions, generator: &generator)
         return ReplayBenchmarkResult(capacity: capacity, observationDimension: dimension, batchSize: batchSize,
                                      addTransitionsPerSecond: Double(capacity) / uniform.fillSeconds,
                                      uniformSampleMicroseconds: uniform.sampleSeconds * 1e6,
@@ -44,9 +44,9 @@ struct ReplayBenchmark {
 
     /// Fill time and median uniform sample time; the repetitions fit `budget` (many more than the step
     /// benchmarks' 200, as samples take microseconds).
-    static func measureUniform(batch: ReplayBatch, budget: Double, generator: inout RandomGenerator)
+    static func measureUniform(batch: ReplayBatch, budget: Double, generator: inout RandomGenerator) throws
         -> (fillSeconds: Double, sampleSeconds: Double, repetitions: Int) {
-        let buffer = ReplayBuffer(capacity: capacity, observationDimension: dimension, environments: copies,
+        let buffer = try ReplayBuffer(capacity: capacity, observationDimension: dimension, environments: copies,
                                   nSteps: 3, gamma: 0.99)
         let fillSeconds = Timing.seconds { fill(buffer, generator: &generator) }
         buffer.sample(into: batch, using: &generator)
@@ -57,9 +57,9 @@ struct ReplayBenchmark {
     }
 
     /// Median prioritized sample and priority update times, alternating as in training.
-    static func measurePrioritized(batch: ReplayBatch, repetitions: Int, generator: inout RandomGenerator)
+    static func measurePrioritized(batch: ReplayBatch, repetitions: Int, generator: inout RandomGenerator) throws
         -> (sampleSeconds: Double, updateSeconds: Double) {
-        let buffer = PrioritizedReplayBuffer(capacity: capacity, observationDimension: dimension, environments: copies,
+        let buffer = try PrioritizedReplayBuffer(capacity: capacity, observationDimension: dimension, environments: copies,
                                              nSteps: 3, gamma: 0.99)
         fill(buffer, generator: &generator)
         var tdErrors = [Float](repeating: 0, count: batchSize)

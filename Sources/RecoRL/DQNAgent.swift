@@ -64,12 +64,12 @@ public final class DQNAgent {
         gradientStepCount = gradientSteps
         let capacity = configuration.bufferCapacity
         if configuration.prioritized {
-            replay = PrioritizedReplayBuffer(capacity: capacity, observationDimension: observationDimension,
+            replay = try PrioritizedReplayBuffer(capacity: capacity, observationDimension: observationDimension,
                                              environments: environments, nSteps: configuration.nSteps,
                                              gamma: configuration.gamma, alpha: configuration.priorityExponent,
                                              beta: configuration.importanceExponentStart)
         } else {
-            replay = ReplayBuffer(capacity: capacity, observationDimension: observationDimension,
+            replay = try ReplayBuffer(capacity: capacity, observationDimension: observationDimension,
                                   environments: environments, nSteps: configuration.nSteps, gamma: configuration.gamma)
         }
         let b = configuration.batchSize

@@ -48,17 +48,17 @@ public final class PrioritizedReplayBuffer: Replay {
     /// A buffer like `ReplayBuffer(capacity:observationDimension:environments:nSteps:gamma:)` with
     /// priority exponent `alpha`, initial importance exponent `beta` and priority offset `epsilon`.
     public init(capacity: Int, observationDimension: Int, environments: Int, nSteps: Int = 1, gamma: Float,
-                alpha: Float = 0.6, beta: Float = 0.4, epsilon: Float = 1e-6) {
+                alpha: Float = 0.6, beta: Float = 0.4, epsilon: Float = 1e-6) throws {
         precondition(alpha >= 0, "priority exponent alpha must be non-negative, got \(alpha)")
         precondition(beta >= 0, "importance exponent beta must be non-negative, got \(beta)")
         precondition(epsilon > 0, "priority offset epsilon must be positive, got \(epsilon)")
         self.alpha = alpha
         self.beta = beta
         self.epsilon = epsilon
-        storage = ReplayStorage(capacity: capacity, dimension: observationDimension)
+        storage = try ReplayStorage(capacity: capacity, dimension: observationDimension)
         accumulator = NStepAccumulator(environments: environments, nSteps: nSteps, gamma: gamma,
                                        dimension: observationDimension)
-        sums = SumTree(capacity: capacity)
+        sums = try SumTree(capacity: capacity)
         minima = PrioritizedMinTree(capacity: capacity)
     }
 

@@ -24,8 +24,8 @@ public final class ReplayBuffer: Replay {
 
     /// A buffer for `capacity` transitions with `observationDimension`-wide observations, fed by
     /// `environments` copies, forming `nSteps`-step returns discounted by `gamma`.
-    public init(capacity: Int, observationDimension: Int, environments: Int, nSteps: Int = 1, gamma: Float) {
-        storage = ReplayStorage(capacity: capacity, dimension: observationDimension)
+    public init(capacity: Int, observationDimension: Int, environments: Int, nSteps: Int = 1, gamma: Float) throws {
+        storage = try ReplayStorage(capacity: capacity, dimension: observationDimension)
         accumulator = NStepAccumulator(environments: environments, nSteps: nSteps, gamma: gamma,
                                        dimension: observationDimension)
     }

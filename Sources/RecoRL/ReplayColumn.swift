@@ -17,15 +17,13 @@ final class ReplayColumn<Element> {
     let base: UnsafeMutablePointer<Element>
     private let byteCount: Int
 
-    /// `count` zero elements; stops with a message if the system cannot map that much memory.
-    init(count: Int) {
+    /// `count` zero elements; throws `ReplayError.outOfMemory` if the system cannot map that much memory.
+    init(count: Int) throws {
         precondition(count >= 0, "negative replay column length \(count)")
         let (bytes, overflow) = Swift.max(count, 1).multipliedReportingOverflow(by: MemoryLayout<Element>.stride)
-        precondition(!overflow, "replay column of \(count) elements overflows the address space")
+        if overflow { throw ReplayError.outOfMemory(bytes: Int.max) }
         let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-        guard let mapped, mapped != MAP_FAILED else {
-            preconditionFailure("cannot map \(bytes) bytes for replay storage (errno \(errno))")
-        }
+        guard let mapped, mapped != MAP_FAILED else { throw ReplayError.outOfMemory(bytes: bytes) }
         #if os(Linux)
         // Advice only: where huge pages are unavailable the mapping simply keeps small pages. Measured
         // here, they take a uniform batch gather from a 512 MB buffer from 10-18 us to 10 us, steadily.

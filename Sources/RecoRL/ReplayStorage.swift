@@ -28,21 +28,21 @@ final class ReplayStorage {
     /// `gamma^k` for the `k` steps covered.
     let discounts: ReplayColumn<Float>
 
-    init(capacity: Int, dimension: Int) {
+    init(capacity: Int, dimension: Int) throws {
         precondition(capacity >= 1, "replay capacity must be positive, got \(capacity)")
         precondition(dimension >= 1, "observation dimension must be positive, got \(dimension)")
         let (elements, overflow) = capacity.multipliedReportingOverflow(by: dimension)
         precondition(!overflow, "replay of \(capacity) x \(dimension) observations overflows")
         self.capacity = capacity
         self.dimension = dimension
-        observationColumn = ReplayColumn(count: elements)
-        nextObservationColumn = ReplayColumn(count: elements)
+        observationColumn = try ReplayColumn(count: elements)
+        nextObservationColumn = try ReplayColumn(count: elements)
         observations = MatrixView(base: observationColumn.base, rows: capacity, columns: dimension)
         nextObservations = MatrixView(base: nextObservationColumn.base, rows: capacity, columns: dimension)
-        actions = ReplayColumn(count: capacity)
-        rewards = ReplayColumn(count: capacity)
-        dones = ReplayColumn(count: capacity)
-        discounts = ReplayColumn(count: capacity)
+        actions = try ReplayColumn(count: capacity)
+        rewards = try ReplayColumn(count: capacity)
+        dones = try ReplayColumn(count: capacity)
+        discounts = try ReplayColumn(count: capacity)
     }
 
     /// Writes one transition into `nextSlot` and advances the ring; returns the slot written.

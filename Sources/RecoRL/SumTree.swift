@@ -13,14 +13,14 @@ final class SumTree {
     /// `2 * leafCount` nodes (node 0 unused), lazily zeroed.
     private let nodes: ReplayColumn<Double>
 
-    init(capacity: Int) {
+    init(capacity: Int) throws {
         precondition(capacity >= 1, "sum tree capacity must be positive, got \(capacity)")
         self.capacity = capacity
         var leaves = 1, depth = 0
         while leaves < capacity { leaves *= 2; depth += 1 }
         leafCount = leaves
         self.depth = depth
-        nodes = ReplayColumn(count: 2 * leaves)
+        nodes = try ReplayColumn(count: 2 * leaves)
     }
 
     /// Sum of all leaves.

@@ -11,8 +11,8 @@ import RecoTensor
                               nextObservations: [[x + 1, 2 * x + 2]], terminated: [false], truncated: [false])
     }
 
-    @Test func ringOverwritesTheOldestTransitions() {
-        let buffer = ReplayBuffer(capacity: 5, observationDimension: 2, environments: 1, gamma: 0.9)
+    @Test func ringOverwritesTheOldestTransitions() throws {
+        let buffer = try ReplayBuffer(capacity: 5, observationDimension: 2, environments: 1, gamma: 0.9)
         for t in 0..<3 { buffer.add(step(t)) }
         #expect(buffer.count == 3)
         for t in 3..<8 { buffer.add(step(t)) }
@@ -31,9 +31,9 @@ import RecoTensor
         }
     }
 
-    @Test func sampledRowsAreStoredTransitionsKeptTogether() {
+    @Test func sampledRowsAreStoredTransitionsKeptTogether() throws {
         // Two copies, n = 2, wrapped ring: every sampled row must be one stored transition, whole.
-        let buffer = ReplayBuffer(capacity: 37, observationDimension: 3, environments: 2, nSteps: 2, gamma: 0.5)
+        let buffer = try ReplayBuffer(capacity: 37, observationDimension: 3, environments: 2, nSteps: 2, gamma: 0.5)
         for t in 0..<60 {
             let copies = [0, 1]
             buffer.add(ReplayTestStep(
@@ -67,8 +67,8 @@ import RecoTensor
         #expect(seen.count > 20)  // draws spread over the buffer
     }
 
-    @Test func samplingIsReproducibleFromTheSeed() {
-        let buffer = ReplayBuffer(capacity: 100, observationDimension: 2, environments: 1, gamma: 0.9)
+    @Test func samplingIsReproducibleFromTheSeed() throws {
+        let buffer = try ReplayBuffer(capacity: 100, observationDimension: 2, environments: 1, gamma: 0.9)
         for t in 0..<100 { buffer.add(step(t)) }
         let first = ReplayBatch(size: 16, observationDimension: 2), second = ReplayBatch(size: 16, observationDimension: 2)
         var a = RandomGenerator(seed: 3), b = RandomGenerator(seed: 3)
@@ -82,7 +82,7 @@ import RecoTensor
     /// 10 million transitions of dimension 64 (5 GB of observations) cost only the pages written.
     @Test func largeCapacityIsNotTouchedUpFront() throws {
         let before = try residentBytes()
-        let buffer = ReplayBuffer(capacity: 10_000_000, observationDimension: 64, environments: 1, gamma: 0.99)
+        let buffer = try ReplayBuffer(capacity: 10_000_000, observationDimension: 64, environments: 1, gamma: 0.99)
         let observation = [Float](repeating: 1, count: 64)
         for t in 0..<10 {
             buffer.add(ReplayTestStep(observations: [observation], actions: [Int32(t)], rewards: [1],

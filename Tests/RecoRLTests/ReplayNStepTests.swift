@@ -51,14 +51,14 @@ import RecoTensor
         // Copy 0's steps 5 and 6 are still queued.
     ]
 
-    @Test func nStepReturnsMatchTheHandComputedTrajectory() {
-        let buffer = ReplayBuffer(capacity: 32, observationDimension: 2, environments: 2, nSteps: 3, gamma: 0.9)
+    @Test func nStepReturnsMatchTheHandComputedTrajectory() throws {
+        let buffer = try ReplayBuffer(capacity: 32, observationDimension: 2, environments: 2, nSteps: 3, gamma: 0.9)
         feed(buffer)
         check(buffer.storage)
     }
 
-    @Test func prioritizedBufferFormsTheSameTransitions() {
-        let buffer = PrioritizedReplayBuffer(capacity: 32, observationDimension: 2, environments: 2, nSteps: 3,
+    @Test func prioritizedBufferFormsTheSameTransitions() throws {
+        let buffer = try PrioritizedReplayBuffer(capacity: 32, observationDimension: 2, environments: 2, nSteps: 3,
                                              gamma: 0.9)
         feed(buffer)
         check(buffer.storage)
@@ -77,8 +77,8 @@ import RecoTensor
         }
     }
 
-    @Test func oneStepTransitionsAreTheOrdinaryOnes() {
-        let buffer = ReplayBuffer(capacity: 8, observationDimension: 2, environments: 2, gamma: 0.9)
+    @Test func oneStepTransitionsAreTheOrdinaryOnes() throws {
+        let buffer = try ReplayBuffer(capacity: 8, observationDimension: 2, environments: 2, gamma: 0.9)
         feed(buffer)
         #expect(buffer.count == 8)  // 14 steps into a ring of 8: slot s holds step s + 6 = (copy, t)
         let storage = buffer.storage

@@ -5,8 +5,8 @@ import RecoTensor
 
 @Suite struct ReplayPrioritizedTests {
     /// A prioritized buffer holding `count` one-step transitions of one copy: observation `[t]`.
-    func filledBuffer(capacity: Int, count: Int, alpha: Float = 0.6, beta: Float = 0.4) -> PrioritizedReplayBuffer {
-        let buffer = PrioritizedReplayBuffer(capacity: capacity, observationDimension: 1, environments: 1,
+    func filledBuffer(capacity: Int, count: Int, alpha: Float = 0.6, beta: Float = 0.4) throws -> PrioritizedReplayBuffer {
+        let buffer = try PrioritizedReplayBuffer(capacity: capacity, observationDimension: 1, environments: 1,
                                              gamma: 0.9, alpha: alpha, beta: beta)
         for t in 0..<count {
             buffer.add(ReplayTestStep(observations: [[Float(t)]], actions: [Int32(t)], rewards: [Float(t)],
@@ -34,9 +34,9 @@ import RecoTensor
         return counts
     }
 
-    @Test func sampledSlotsFollowThePriorities() {
+    @Test func sampledSlotsFollowThePriorities() throws {
         let tdErrors: [Float] = [0.1, 0.5, 1, 2, 3, 0.2, 5, 0.05]
-        let buffer = filledBuffer(capacity: 8, count: 8)
+        let buffer = try filledBuffer(capacity: 8, count: 8)
         setTDErrors(tdErrors, of: buffer)
         let priorities = tdErrors.map { Foundation.pow(Double($0) + 1e-6, 0.6) }
         let total = priorities.reduce(0, +)
@@ -51,11 +51,11 @@ import RecoTensor
         #expect(chiSquare < 24.32, "chi-square \(chiSquare), counts \(counts)")
     }
 
-    @Test func importanceWeightsMatchTheHandComputedExample() {
+    @Test func importanceWeightsMatchTheHandComputedExample() throws {
         // alpha = 1: priorities 1, 2, 3, 4 (plus epsilon), P = 0.1, 0.2, 0.3, 0.4, N = 4, beta = 0.5.
         // (N P)^-beta = 0.4^-0.5, 0.8^-0.5, 1.2^-0.5, 1.6^-0.5 = 1.5811, 1.1180, 0.9129, 0.7906;
         // divided by the largest: 1, 0.70711, 0.57735, 0.5.
-        let buffer = filledBuffer(capacity: 4, count: 4, alpha: 1, beta: 0.5)
+        let buffer = try filledBuffer(capacity: 4, count: 4, alpha: 1, beta: 0.5)
         setTDErrors([1, 2, 3, 4], of: buffer)
         let handComputed: [Float] = [1, 0.70710678, 0.57735027, 0.5]
         let batch = ReplayBatch(size: 64, observationDimension: 1)
@@ -67,7 +67,7 @@ import RecoTensor
         #expect(Set(batch.indices).count == 4)
 
         // The general formula with alpha = 0.6 and the settable beta, on the same TD errors.
-        let other = filledBuffer(capacity: 4, count: 4)
+        let other = try filledBuffer(capacity: 4, count: 4)
         setTDErrors([1, 2, 3, 4], of: other)
         other.beta = 0.7
         let p = [1.0, 2, 3, 4].map { Foundation.pow($0 + 1e-6, 0.6) }
@@ -81,8 +81,8 @@ import RecoTensor
         }
     }
 
-    @Test func updatedPrioritiesChangeTheDistribution() {
-        let buffer = filledBuffer(capacity: 4, count: 4, alpha: 1)
+    @Test func updatedPrioritiesChangeTheDistribution() throws {
+        let buffer = try filledBuffer(capacity: 4, count: 4, alpha: 1)
         let before = frequencies(buffer, batches: 100, size: 16, seed: 21)
         #expect(before.allSatisfy { $0 == 400 })  // equal priorities: stratified draws split evenly
         setTDErrors([0, 0, 100, 0], of: buffer)
@@ -94,8 +94,8 @@ import RecoTensor
         #expect(abs(buffer.sums[0] - 100.000001) < 1e-4)
     }
 
-    @Test func partlyFilledBufferSamplesOnlyStoredSlots() {
-        let buffer = filledBuffer(capacity: 1000, count: 3)
+    @Test func partlyFilledBufferSamplesOnlyStoredSlots() throws {
+        let buffer = try filledBuffer(capacity: 1000, count: 3)
         let counts = frequencies(buffer, batches: 50, size: 64, seed: 4)
         #expect(counts[3...].allSatisfy { $0 == 0 })
         #expect(counts[0..<3].allSatisfy { $0 > 0 })

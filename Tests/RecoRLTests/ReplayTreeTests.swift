@@ -3,9 +3,9 @@ import Testing
 import RecoTensor
 
 @Suite struct ReplayTreeTests {
-    @Test func sumTreeTotalIsTheSumOfItsLeavesAfterManyUpdates() {
+    @Test func sumTreeTotalIsTheSumOfItsLeavesAfterManyUpdates() throws {
         var generator = RandomGenerator(seed: 9)
-        let tree = SumTree(capacity: 1000)
+        let tree = try SumTree(capacity: 1000)
         #expect(tree.leafCount == 1024)
         var leaves = [Double](repeating: 0, count: 1000)
         for _ in 0..<20_000 {
@@ -28,10 +28,10 @@ import RecoTensor
         for i in 0..<1000 { #expect(tree[i] == leaves[i]) }
     }
 
-    @Test func sumTreeFindsTheLeafWhereTheRunningSumCrossesTheTarget() {
+    @Test func sumTreeFindsTheLeafWhereTheRunningSumCrossesTheTarget() throws {
         // Whole-number leaves (some zero) keep every partial sum exact.
         var generator = RandomGenerator(seed: 10)
-        let tree = SumTree(capacity: 37)
+        let tree = try SumTree(capacity: 37)
         var leaves = [Double](repeating: 0, count: 37)
         for i in 0..<37 {
             leaves[i] = Double(generator.index(below: 4))
@@ -51,8 +51,8 @@ import RecoTensor
         #expect(found == expected)
     }
 
-    @Test func sumTreeNeverReturnsAnEmptyLeafForATargetAtTheTotal() {
-        let tree = SumTree(capacity: 6)
+    @Test func sumTreeNeverReturnsAnEmptyLeafForATargetAtTheTotal() throws {
+        let tree = try SumTree(capacity: 6)
         for i in 0..<3 { tree.set(i, to: 0.1) }
         // Targets at and past the total (which rounding can produce) end at the last positive leaf.
         var targets = [tree.total, tree.total.nextUp]
@@ -61,7 +61,7 @@ import RecoTensor
         #expect(found == [2, 2])
     }
 
-    @Test func minTreeTracksTheSmallestLeaf() {
+    @Test func minTreeTracksTheSmallestLeaf() throws {
         var generator = RandomGenerator(seed: 12)
         let tree = PrioritizedMinTree(capacity: 100)
         #expect(tree.minimum == .infinity)

@@ -1,0 +1,12 @@
+/// A replay buffer that cannot be created as configured.
+public enum ReplayError: Error, Equatable, CustomStringConvertible {
+    /// The system refused to provide this many bytes (the capacity is too large for the machine).
+    case outOfMemory(bytes: Int)
+
+    public var description: String {
+        switch self {
+        case let .outOfMemory(bytes):
+            return "replay storage of \(bytes) bytes could not be mapped; expected a bufferCapacity that fits in memory"
+        }
+    }
+}

@@ -29,7 +29,7 @@ struct BenchCommand: ParsableCommand {
 
     /// The benchmark's sections.
     enum Part: String, CaseIterable, Codable, ExpressibleByArgument {
-        case mlp, replay, dqn, training
+        case replay, mlp, dqn, training
     }
 
     @Option(name: .long, help: "Threads for BLAS and the engine (default: \(ThreadPolicy.environmentVariable) or all cores).")
@@ -59,14 +59,16 @@ struct BenchCommand: ParsableCommand {
         let environment = EnvironmentReport.current()
         print(environment.text)
         var report = BenchReport(environment: environment)
-        if parts.contains(.mlp) {
-            report.mlpStep = try actions.map { try StepResult.measure(actions: $0, budget: budget) }
-            print("\n" + StepResult.table(report.mlpStep ?? []))
-        }
+        // Replay first: it maps a 512 MB buffer and gathers random rows, which is sensitive to how
+        // fragmented memory already is (huge pages); the MLP section at A = 100000 allocates gigabytes.
         if parts.contains(.replay) {
             let replay = try ReplayBenchmark.measure(budget: budget)
             report.replay = replay
             print("\n" + ReplayBenchmark.table(replay))
+        }
+        if parts.contains(.mlp) {
+            report.mlpStep = try actions.map { try StepResult.measure(actions: $0, budget: budget) }
+            print("\n" + StepResult.table(report.mlpStep ?? []))
         }
         if parts.contains(.dqn) {
             report.dqnUpdate = try actions.map { try DQNUpdateResult.measure(actions: $0, budget: budget) }

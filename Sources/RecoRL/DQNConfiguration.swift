@@ -89,7 +89,7 @@ public struct DQNConfiguration: Codable, Equatable, Sendable {
         let container = try decoder.container(keyedBy: AnyKey.self)
         let known = Set(CodingKeys.allCases.map(\.rawValue))
         if let unknown = container.allKeys.map(\.stringValue).sorted().first(where: { !known.contains($0) }) {
-            throw ConfigurationError(field: unknown, value: "present", expected: "one of \(known.sorted().joined(separator: ", "))")
+            throw ConfigurationError(field: unknown, value: nil, expected: "one of \(known.sorted().joined(separator: ", "))")
         }
         let values = try decoder.container(keyedBy: CodingKeys.self)
         func field<T: Decodable>(_ key: CodingKeys, _ current: T) throws -> T {
@@ -133,14 +133,18 @@ public struct DQNConfiguration: Codable, Equatable, Sendable {
 /// A configuration value that is not allowed.
 public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
     public let field: String
-    public let value: String
+    /// The rejected value, or nil when the field itself is unknown.
+    public let value: String?
     public let expected: String
 
-    public init(field: String, value: String, expected: String) {
+    public init(field: String, value: String?, expected: String) {
         self.field = field
         self.value = value
         self.expected = expected
     }
 
-    public var description: String { "configuration field \(field): \(value) is not valid; expected \(expected)" }
+    public var description: String {
+        guard let value else { return "configuration field \(field) is not known; expected \(expected)" }
+        return "configuration field \(field): \(value) is not valid; expected \(expected)"
+    }
 }

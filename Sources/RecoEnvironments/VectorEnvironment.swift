@@ -10,13 +10,13 @@ public final class VectorEnvironment<Copy: Environment>: BatchedEnvironment {
     public let actionSpace: Space
     // Owned storage (not arrays) so worker threads can update distinct copies without Swift's
     // copy-on-write bookkeeping, and so the buffers handed out stay valid.
-    private let copies: UnsafeMutablePointer<Copy>
-    private let generators: UnsafeMutablePointer<RandomGenerator>
+    private let copies: OwnedBuffer<Copy>
+    private let generators: OwnedBuffer<RandomGenerator>
     private let current: Matrix
     private let final: Matrix
-    private let rewardStorage: UnsafeMutableBufferPointer<Float>
-    private let terminatedStorage: UnsafeMutableBufferPointer<Bool>
-    private let truncatedStorage: UnsafeMutableBufferPointer<Bool>
+    private let rewardStorage: OwnedBuffer<Float>
+    private let terminatedStorage: OwnedBuffer<Bool>
+    private let truncatedStorage: OwnedBuffer<Bool>
     private var runningReturns: [Float]
     private var runningLengths: [Int]
     private var completed: [EpisodeSummary] = []
@@ -25,50 +25,36 @@ public final class VectorEnvironment<Copy: Environment>: BatchedEnvironment {
     public init(count: Int, make: (Int) -> Copy) {
         precondition(count >= 1, "a vector environment needs at least one copy")
         self.count = count
-        copies = UnsafeMutablePointer<Copy>.allocate(capacity: count)
-        for i in 0..<count { (copies + i).initialize(to: make(i)) }
-        generators = UnsafeMutablePointer<RandomGenerator>.allocate(capacity: count)
-        for i in 0..<count { (generators + i).initialize(to: RandomGenerator(seed: 0, stream: UInt64(i))) }
-        observationSpace = copies[0].observationSpace
-        actionSpace = copies[0].actionSpace
+        copies = OwnedBuffer(count: count, make)
+        generators = OwnedBuffer(count: count) { RandomGenerator(seed: 0, stream: UInt64($0)) }
+        observationSpace = copies.elements[0].observationSpace
+        actionSpace = copies.elements[0].actionSpace
         let dimension = observationSpace.width
         current = Matrix(rows: count, columns: dimension)
         final = Matrix(rows: count, columns: dimension)
-        rewardStorage = .allocate(capacity: count)
-        rewardStorage.initialize(repeating: 0)
-        terminatedStorage = .allocate(capacity: count)
-        terminatedStorage.initialize(repeating: false)
-        truncatedStorage = .allocate(capacity: count)
-        truncatedStorage.initialize(repeating: false)
+        rewardStorage = OwnedBuffer(repeating: 0, count: count)
+        terminatedStorage = OwnedBuffer(repeating: false, count: count)
+        truncatedStorage = OwnedBuffer(repeating: false, count: count)
         runningReturns = [Float](repeating: 0, count: count)
         runningLengths = [Int](repeating: 0, count: count)
     }
 
-    deinit {
-        copies.deinitialize(count: count)
-        copies.deallocate()
-        generators.deinitialize(count: count)
-        generators.deallocate()
-        rewardStorage.deallocate()
-        terminatedStorage.deallocate()
-        truncatedStorage.deallocate()
-    }
-
     public var observations: MatrixView { current.view }
     public var finalObservations: MatrixView { final.view }
-    public var rewards: UnsafeBufferPointer<Float> { UnsafeBufferPointer(rewardStorage) }
-    public var terminated: UnsafeBufferPointer<Bool> { UnsafeBufferPointer(terminatedStorage) }
-    public var truncated: UnsafeBufferPointer<Bool> { UnsafeBufferPointer(truncatedStorage) }
+    public var rewards: UnsafeBufferPointer<Float> { UnsafeBufferPointer(rewardStorage.elements) }
+    public var terminated: UnsafeBufferPointer<Bool> { UnsafeBufferPointer(terminatedStorage.elements) }
+    public var truncated: UnsafeBufferPointer<Bool> { UnsafeBufferPointer(truncatedStorage.elements) }
 
     public func reset(seed: UInt64) {
+        let copies = copies.elements, generators = generators.elements
         for i in 0..<count {
             generators[i] = RandomGenerator(seed: seed, stream: UInt64(i))
             copies[i].reset(using: &generators[i], observation: row(current, i))
             runningReturns[i] = 0
             runningLengths[i] = 0
-            rewardStorage[i] = 0
-            terminatedStorage[i] = false
-            truncatedStorage[i] = false
+            rewardStorage.elements[i] = 0
+            terminatedStorage.elements[i] = false
+            truncatedStorage.elements[i] = false
         }
         completed.removeAll()
     }
@@ -77,8 +63,8 @@ public final class VectorEnvironment<Copy: Environment>: BatchedEnvironment {
         let width = actionSpace.width
         precondition(actions.count == count * width, "\(actions.count) actions for \(count) copies of width \(width)")
         let dimension = observationSpace.width
-        let copies = self.copies, generators = self.generators, current = self.current, final = self.final
-        let rewards = rewardStorage, terminated = terminatedStorage, truncated = truncatedStorage
+        let copies = copies.elements, generators = generators.elements, current = current, final = final
+        let rewards = rewardStorage.elements, terminated = terminatedStorage.elements, truncated = truncatedStorage.elements
         let work: (Range<Int>) -> Void = { range in
             for i in range {
                 let action = UnsafeBufferPointer(rebasing: actions[(i * width)..<((i + 1) * width)])
@@ -117,7 +103,7 @@ public final class VectorEnvironment<Copy: Environment>: BatchedEnvironment {
     /// Copy `i` as it is now (for example to explain its state).
     public func copy(_ i: Int) -> Copy {
         precondition(i >= 0 && i < count, "copy \(i) outside 0..<\(count)")
-        return copies[i]
+        return copies.elements[i]
     }
 
     private func row(_ matrix: Matrix, _ i: Int) -> UnsafeMutableBufferPointer<Float> {

@@ -31,11 +31,11 @@ public final class DQNAgent {
     private let predictions: Matrix
     private let predictionGradient: Matrix
     private let outputGradient: Matrix
-    private let selectedActions: UnsafeMutableBufferPointer<Int32>
-    private let bootstrapValues: UnsafeMutableBufferPointer<Float>
-    private let tdErrors: UnsafeMutableBufferPointer<Float>
+    private let selectedActions: OwnedBuffer<Int32>
+    private let bootstrapValues: OwnedBuffer<Float>
+    private let tdErrors: OwnedBuffer<Float>
     /// Columns of `outputGradient` written by the last update (cleared by the next one).
-    private let scatteredActions: UnsafeMutableBufferPointer<Int32>
+    private let scatteredActions: OwnedBuffer<Int32>
 
     /// A fresh agent whose networks act on batches of up to `maxActingBatch` observations.
     public convenience init(configuration: DQNConfiguration, observationDimension: Int, actionCount: Int, environments: Int,
@@ -78,21 +78,10 @@ public final class DQNAgent {
         predictions = Matrix(rows: b, columns: 1)
         predictionGradient = Matrix(rows: b, columns: 1)
         outputGradient = Matrix(rows: b, columns: actionCount)
-        selectedActions = .allocate(capacity: b)
-        selectedActions.initialize(repeating: 0)
-        bootstrapValues = .allocate(capacity: b)
-        bootstrapValues.initialize(repeating: 0)
-        tdErrors = .allocate(capacity: b)
-        tdErrors.initialize(repeating: 0)
-        scatteredActions = .allocate(capacity: b)
-        scatteredActions.initialize(repeating: 0)
-    }
-
-    deinit {
-        selectedActions.deallocate()
-        bootstrapValues.deallocate()
-        tdErrors.deallocate()
-        scatteredActions.deallocate()
+        selectedActions = OwnedBuffer(repeating: 0, count: b)
+        bootstrapValues = OwnedBuffer(repeating: 0, count: b)
+        tdErrors = OwnedBuffer(repeating: 0, count: b)
+        scatteredActions = OwnedBuffer(repeating: 0, count: b)
     }
 
     /// The Q network's layers: relu MLP, then a linear or dueling head with `A` outputs.
@@ -137,8 +126,8 @@ public final class DQNAgent {
         let selection = configuration.double ? online.forward(batch.nextObservations.view) : nil
         BellmanTargets.compute(targetValues: nextValues, selectionValues: selection,
                                rewards: batch.rewards.baseAddress!, discounts: batch.discounts.baseAddress!,
-                               dones: batch.dones.baseAddress!, selectedActions: selectedActions.baseAddress!,
-                               bootstrapValues: bootstrapValues.baseAddress!, into: targets.view.base)
+                               dones: batch.dones.baseAddress!, selectedActions: selectedActions.elements.baseAddress!,
+                               bootstrapValues: bootstrapValues.elements.baseAddress!, into: targets.view.base)
         let q = online.forward(batch.observations.view)
         Kernels.gatherColumns(q, columns: batch.actions.baseAddress!, into: predictions.view.base)
         let weights = configuration.prioritized ? UnsafePointer(batch.weights.baseAddress) : nil
@@ -152,9 +141,9 @@ public final class DQNAgent {
                                                    gradient: predictionGradient.view)
         }
         // The output gradient is zero except where the previous update scattered: clear those entries.
-        Kernels.clearColumns(scatteredActions.baseAddress!, in: outputGradient.view)
+        Kernels.clearColumns(scatteredActions.elements.baseAddress!, in: outputGradient.view)
         Kernels.scatterColumns(predictionGradient.view.base, columns: batch.actions.baseAddress!, into: outputGradient.view)
-        _ = scatteredActions.update(fromContentsOf: batch.actions)
+        _ = scatteredActions.elements.update(fromContentsOf: batch.actions)
         online.backward(outputGradient: outputGradient.view)
         if let bound = configuration.maxGradientNorm { online.parameters.clipGradientNorm(maxNorm: bound) }
         optimizer.step(online.parameters)
@@ -168,10 +157,10 @@ public final class DQNAgent {
         }
         var total: Float = 0
         for i in 0..<b {
-            tdErrors[i] = predictions[i, 0] - targets[i, 0]
+            tdErrors.elements[i] = predictions[i, 0] - targets[i, 0]
             total += predictions[i, 0]
         }
-        replay.updatePriorities(of: batch, tdErrors: UnsafeBufferPointer(tdErrors))
+        replay.updatePriorities(of: batch, tdErrors: UnsafeBufferPointer(tdErrors.elements))
         return UpdateStatistics(loss: loss, meanQ: total / Float(b))
     }
 

@@ -19,11 +19,15 @@ final class NStepAccumulator {
     /// `(environments * n) x D`: copy `c` queues its observations in rows `c * n ..< (c + 1) * n`, a ring.
     private let queuedObservations: Matrix
     // Owned buffers rather than arrays: no copy-on-write or exclusivity checks on the per-step path.
-    private let queuedActions: UnsafeMutableBufferPointer<Int32>
-    private let queuedRewards: UnsafeMutableBufferPointer<Float>
+    private let queuedActionStorage: OwnedBuffer<Int32>
+    private let queuedRewardStorage: OwnedBuffer<Float>
     /// Per copy, the ring position of its oldest queued entry and the number queued.
-    private let heads: UnsafeMutableBufferPointer<Int>
-    private let lengths: UnsafeMutableBufferPointer<Int>
+    private let headStorage: OwnedBuffer<Int>
+    private let lengthStorage: OwnedBuffer<Int>
+    private var queuedActions: UnsafeMutableBufferPointer<Int32> { queuedActionStorage.elements }
+    private var queuedRewards: UnsafeMutableBufferPointer<Float> { queuedRewardStorage.elements }
+    private var heads: UnsafeMutableBufferPointer<Int> { headStorage.elements }
+    private var lengths: UnsafeMutableBufferPointer<Int> { lengthStorage.elements }
 
     init(environments: Int, nSteps: Int, gamma: Float, dimension: Int) {
         precondition(environments >= 1, "replay needs at least one environment copy, got \(environments)")
@@ -34,21 +38,10 @@ final class NStepAccumulator {
         self.dimension = dimension
         gammaPowers = (0...nSteps).map { Float(pow(Double(gamma), Double($0))) }
         queuedObservations = Matrix(rows: environments * nSteps, columns: dimension)
-        queuedActions = .allocate(capacity: environments * nSteps)
-        queuedActions.initialize(repeating: 0)
-        queuedRewards = .allocate(capacity: environments * nSteps)
-        queuedRewards.initialize(repeating: 0)
-        heads = .allocate(capacity: environments)
-        heads.initialize(repeating: 0)
-        lengths = .allocate(capacity: environments)
-        lengths.initialize(repeating: 0)
-    }
-
-    deinit {
-        queuedActions.deallocate()
-        queuedRewards.deallocate()
-        heads.deallocate()
-        lengths.deallocate()
+        queuedActionStorage = OwnedBuffer(repeating: 0, count: environments * nSteps)
+        queuedRewardStorage = OwnedBuffer(repeating: 0, count: environments * nSteps)
+        headStorage = OwnedBuffer(repeating: 0, count: environments)
+        lengthStorage = OwnedBuffer(repeating: 0, count: environments)
     }
 
     /// Queues one step of every copy and writes the transitions it completes into `storage`, copy by

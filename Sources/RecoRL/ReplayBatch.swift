@@ -15,12 +15,15 @@ public final class ReplayBatch {
     public let observations: Matrix
     /// `B x D`.
     public let nextObservations: Matrix
-    public let actions: UnsafeMutableBufferPointer<Int32>
-    public let rewards: UnsafeMutableBufferPointer<Float>
-    public let dones: UnsafeMutableBufferPointer<Float>
-    public let discounts: UnsafeMutableBufferPointer<Float>
-    public let weights: UnsafeMutableBufferPointer<Float>
-    public let indices: UnsafeMutableBufferPointer<Int>
+    public var actions: UnsafeMutableBufferPointer<Int32> { actionStorage.elements }
+    public var rewards: UnsafeMutableBufferPointer<Float> { rewardStorage.elements }
+    public var dones: UnsafeMutableBufferPointer<Float> { doneStorage.elements }
+    public var discounts: UnsafeMutableBufferPointer<Float> { discountStorage.elements }
+    public var weights: UnsafeMutableBufferPointer<Float> { weightStorage.elements }
+    public var indices: UnsafeMutableBufferPointer<Int> { indexStorage.elements }
+    private let actionStorage: OwnedBuffer<Int32>
+    private let rewardStorage, doneStorage, discountStorage, weightStorage: OwnedBuffer<Float>
+    private let indexStorage: OwnedBuffer<Int>
 
     /// Buffers for `size` transitions with observations of `dimension`.
     public init(size: Int, observationDimension dimension: Int) {
@@ -28,26 +31,11 @@ public final class ReplayBatch {
         self.size = size
         observations = Matrix(rows: size, columns: dimension)
         nextObservations = Matrix(rows: size, columns: dimension)
-        actions = .allocate(capacity: size)
-        actions.initialize(repeating: 0)
-        rewards = .allocate(capacity: size)
-        rewards.initialize(repeating: 0)
-        dones = .allocate(capacity: size)
-        dones.initialize(repeating: 0)
-        discounts = .allocate(capacity: size)
-        discounts.initialize(repeating: 0)
-        weights = .allocate(capacity: size)
-        weights.initialize(repeating: 1)
-        indices = .allocate(capacity: size)
-        indices.initialize(repeating: 0)
-    }
-
-    deinit {
-        actions.deallocate()
-        rewards.deallocate()
-        dones.deallocate()
-        discounts.deallocate()
-        weights.deallocate()
-        indices.deallocate()
+        actionStorage = OwnedBuffer(repeating: 0, count: size)
+        rewardStorage = OwnedBuffer(repeating: 0, count: size)
+        doneStorage = OwnedBuffer(repeating: 0, count: size)
+        discountStorage = OwnedBuffer(repeating: 0, count: size)
+        weightStorage = OwnedBuffer(repeating: 1, count: size)
+        indexStorage = OwnedBuffer(repeating: 0, count: size)
     }
 }

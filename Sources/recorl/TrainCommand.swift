@@ -97,10 +97,16 @@ struct TrainCommand: ParsableCommand {
               + "prioritized \(configuration.prioritized); BLAS \(BLASKernels.coreName), \(ThreadPolicy.threadCount) threads")
         let reporter = ProgressReporter()
         let interval = evalInterval ?? max(1, totalSteps / 10)
+        // A terminal's bar redraws often; logs get one line per evaluation.
+        let displayInterval = reporter.interactive ? max(1, min(interval, totalSteps / 200)) : interval
+        var nextEvaluation = interval
         var failure: Error?
-        agent.train(on: environment, steps: totalSteps, seed: seed, generator: &generator, reportInterval: interval) { progress in
-            let evaluation = Evaluation.greedy(agent, on: evaluationEnvironment, episodes: evalEpisodes, seed: Evaluation.seed)
+        agent.train(on: environment, steps: totalSteps, seed: seed, generator: &generator,
+                    reportInterval: displayInterval) { progress in
             reporter.show(progress)
+            guard progress.step >= nextEvaluation || progress.step >= totalSteps else { return }
+            nextEvaluation += interval * ((progress.step - nextEvaluation) / interval + 1)
+            let evaluation = Evaluation.greedy(agent, on: evaluationEnvironment, episodes: evalEpisodes, seed: Evaluation.seed)
             do {
                 try metrics.append(MetricsRow(step: progress.step, seconds: progress.seconds, stepsPerSecond: progress.stepsPerSecond,
                                               episodes: progress.episodes, trainingMeanReturn: progress.recentMeanReturn,

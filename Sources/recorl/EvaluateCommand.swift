@@ -45,6 +45,10 @@ enum SavedAgent {
         guard environment.actionNames.count == loaded.agent.actionCount else {
             throw CommandError("--checkpoint: \(path) has \(loaded.agent.actionCount) actions; \(name) has \(environment.actionNames.count)")
         }
+        let observationWidth = environment.make(copies: 1).observationSpace.width
+        guard observationWidth == loaded.agent.observationDimension else {
+            throw CommandError("--checkpoint: \(path) takes observations of \(loaded.agent.observationDimension) values; \(name) has \(observationWidth)")
+        }
         return (loaded.agent, environment)
     }
 }

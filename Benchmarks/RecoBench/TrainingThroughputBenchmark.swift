@@ -25,7 +25,7 @@ struct TrainingThroughputResult: Codable {
                                  actionCount: environment.actionSpace.choices ?? 0, environments: copies,
                                  maxActingBatch: max(copies, evaluation.count), generator: &generator)
         let start = DispatchTime.now().uptimeNanoseconds
-        agent.train(on: environment, steps: steps, seed: 11, generator: &generator, reportInterval: steps)
+        try agent.train(on: environment, steps: steps, seed: 11, generator: &generator, reportInterval: steps)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let actions = environment.actionSpace.choices ?? 0
         let trained = PolicyEvaluation.evaluate(evaluation, episodes: 200, seed: 5) { observations, out in

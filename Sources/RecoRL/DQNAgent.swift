@@ -160,7 +160,8 @@ public final class DQNAgent {
             tdErrors.elements[i] = predictions[i, 0] - targets[i, 0]
             total += predictions[i, 0]
         }
-        replay.updatePriorities(of: batch, tdErrors: UnsafeBufferPointer(tdErrors.elements))
+        // A diverged update (non-finite loss) leaves priorities alone; `train` reports it.
+        if loss.isFinite { replay.updatePriorities(of: batch, tdErrors: UnsafeBufferPointer(tdErrors.elements)) }
         return UpdateStatistics(loss: loss, meanQ: total / Float(b))
     }
 

@@ -23,9 +23,9 @@ extension DQNAgent {
     /// Trains on `environment` for `steps` environment steps (rounded up to whole vector steps), acting
     /// epsilon-greedily for all copies at once, and calls `report` every `reportInterval` steps and at
     /// the end. Randomness (exploration, sampling) comes from `generator`; the environment is reset with
-    /// `seed`.
+    /// `seed`. Throws `TrainingError.diverged` as soon as an update's loss is not finite.
     public func train(on environment: BatchedEnvironment, steps: Int, seed: UInt64, generator: inout RandomGenerator,
-                      reportInterval: Int = 10_000, report: (TrainingProgress) -> Void = { _ in }) {
+                      reportInterval: Int = 10_000, report: (TrainingProgress) -> Void = { _ in }) throws {
         let n = environment.count
         precondition(environment.observationSpace.width == observationDimension, "environment observations do not fit the network")
         precondition(environment.actionSpace.choices == actionCount, "environment actions do not fit the network")
@@ -75,13 +75,32 @@ extension DQNAgent {
                                       + (1 - configuration.importanceExponentStart) * min(1, Float(t) / Float(max(1, steps))))
                 let rounds = t / configuration.trainFrequency - previous / configuration.trainFrequency
                 for _ in 0..<(rounds * configuration.gradientSteps) {
-                    lastLoss = update(using: &generator).loss
+                    let loss = update(using: &generator).loss
+                    guard loss.isFinite else {
+                        throw TrainingError.diverged(step: t, gradientStep: gradientStepCount, loss: loss)
+                    }
+                    lastLoss = loss
                 }
             }
             if t >= nextReport || t >= steps {
                 report(progress())
                 nextReport += reportInterval * ((t - nextReport) / reportInterval + 1)
             }
+        }
+    }
+}
+
+/// Training that cannot go on.
+public enum TrainingError: Error, Equatable, CustomStringConvertible {
+    /// An update produced a non-finite loss: the networks have diverged (usually a learning rate too
+    /// large for the problem).
+    case diverged(step: Int, gradientStep: Int, loss: Float)
+
+    public var description: String {
+        switch self {
+        case let .diverged(step, gradientStep, loss):
+            return "training diverged at environment step \(step) (gradient step \(gradientStep), loss \(loss)); "
+                + "expected a finite loss: lower learningRate or set maxGradientNorm"
         }
     }
 }

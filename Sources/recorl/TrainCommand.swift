@@ -101,7 +101,7 @@ struct TrainCommand: ParsableCommand {
         let displayInterval = reporter.interactive ? max(1, min(interval, totalSteps / 200)) : interval
         var nextEvaluation = interval
         var failure: Error?
-        agent.train(on: environment, steps: totalSteps, seed: seed, generator: &generator,
+        try agent.train(on: environment, steps: totalSteps, seed: seed, generator: &generator,
                     reportInterval: displayInterval) { progress in
             reporter.show(progress)
             guard progress.step >= nextEvaluation || progress.step >= totalSteps else { return }

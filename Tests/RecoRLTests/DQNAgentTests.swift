@@ -26,7 +26,7 @@ import RecoTensor
         let agent = try agent()
         let environment = VectorEnvironment(count: 3) { _ in CountingEnvironment(length: 3, terminates: terminates) }
         var generator = RandomGenerator(seed: 2)
-        agent.train(on: environment, steps: 30, seed: 3, generator: &generator)
+        try agent.train(on: environment, steps: 30, seed: 3, generator: &generator)
         #expect(agent.replay.count == 30)
         let batch = ReplayBatch(size: 4, observationDimension: 2)
         for _ in 0..<50 {
@@ -46,7 +46,7 @@ import RecoTensor
         let environment = VectorEnvironment(count: 3) { _ in CountingEnvironment(length: 5, terminates: true) }
         var generator = RandomGenerator(seed: 4)
         var last: TrainingProgress?
-        agent.train(on: environment, steps: 90, seed: 5, generator: &generator) { last = $0 }
+        try agent.train(on: environment, steps: 90, seed: 5, generator: &generator) { last = $0 }
         #expect(last?.step == 90)
         #expect(last?.epsilon == agent.configuration.exploration.epsilon(at: 90))
     }
@@ -57,7 +57,7 @@ import RecoTensor
         let agent = try agent { $0.targetUpdateInterval = 3; $0.learningStarts = 0 }
         let environment = VectorEnvironment(count: 3) { _ in CountingEnvironment(length: 4, terminates: true) }
         var generator = RandomGenerator(seed: 6)
-        agent.train(on: environment, steps: 12, seed: 7, generator: &generator)   // fills replay; updates happen too
+        try agent.train(on: environment, steps: 12, seed: 7, generator: &generator)   // fills replay; updates happen too
         let before = agent.gradientStepCount
         let remainder = (3 - before % 3) % 3
         for _ in 0..<remainder { agent.update(using: &generator) }
@@ -76,18 +76,36 @@ import RecoTensor
         let agent = try agent { $0.targetUpdateInterval = 1; $0.tau = 0.25; $0.learningStarts = 1_000_000 }
         let environment = VectorEnvironment(count: 3) { _ in CountingEnvironment(length: 4, terminates: true) }
         var generator = RandomGenerator(seed: 8)
-        agent.train(on: environment, steps: 12, seed: 9, generator: &generator)
+        try agent.train(on: environment, steps: 12, seed: 9, generator: &generator)
         let targetBefore = Array(agent.target.parameters.values)
         agent.update(using: &generator)
         let expected = zip(Array(agent.online.parameters.values), targetBefore).map { 0.25 * $0 + 0.75 * $1 }
         #expect(zip(Array(agent.target.parameters.values), expected).allSatisfy { abs($0 - $1) < 1e-6 })
     }
 
+    /// A learning rate far too large makes the networks overflow: training stops with a named error
+    /// (not a trap), also on the prioritized path whose priorities would otherwise turn NaN.
+    @Test(arguments: [false, true])
+    func divergenceIsReportedAsAnError(prioritized: Bool) throws {
+        let agent = try agent {
+            $0.learningRate = 1e30
+            $0.maxGradientNorm = nil
+            $0.learningStarts = 0
+            $0.trainFrequency = 1
+            $0.prioritized = prioritized
+        }
+        let environment = VectorEnvironment(count: 3) { _ in CountingEnvironment(length: 4, terminates: true) }
+        var generator = RandomGenerator(seed: 12)
+        #expect(throws: TrainingError.self) {
+            try agent.train(on: environment, steps: 3_000, seed: 13, generator: &generator)
+        }
+    }
+
     @Test func checkpointRestoresTheAgent() throws {
         let agent = try agent { $0.learningStarts = 0; $0.dueling = true }
         let environment = VectorEnvironment(count: 3) { _ in CountingEnvironment(length: 4, terminates: true) }
         var generator = RandomGenerator(seed: 10)
-        agent.train(on: environment, steps: 30, seed: 11, generator: &generator)
+        try agent.train(on: environment, steps: 30, seed: 11, generator: &generator)
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("dqn-\(UInt64.random(in: 0...UInt64.max)).safetensors")
         defer { try? FileManager.default.removeItem(at: url) }
         try agent.save(to: url, metadata: ["environment": "counting"])

@@ -13,7 +13,7 @@ import RecoTensor
         let agent = try DQNAgent(configuration: configuration, observationDimension: environment.observationSpace.width,
                                  actionCount: environment.actionSpace.choices ?? 0, environments: environment.count,
                                  maxActingBatch: 100, generator: &generator)
-        agent.train(on: environment, steps: steps, seed: seed, generator: &generator)
+        try agent.train(on: environment, steps: steps, seed: seed, generator: &generator)
         return agent
     }
 

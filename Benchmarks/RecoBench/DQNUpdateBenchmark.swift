@@ -30,8 +30,8 @@ struct DQNUpdateResult: Codable {
         configuration.learningRate = 1e-4
         var generator = RandomGenerator(seed: 3)
         let agent = try DQNAgent(configuration: configuration, observationDimension: dimension, actionCount: actions,
-                                 environments: batch, maxActingBatch: batch, generator: &generator)
-        fill(agent.replay, actions: actions, generator: &generator)
+                                 environments: ReplayBenchmark.copies, maxActingBatch: batch, generator: &generator)
+        ReplayBenchmark.fill(agent.replay, actions: actions, generator: &generator)
         let widths = [dimension, 256, 256, actions]
         let calls = GemmCall.mlpForward(widths: widths, batch: batch, generator: &generator)
             + GemmCall.mlpStep(widths: widths, batch: batch, generator: &generator)
@@ -66,33 +66,6 @@ struct DQNUpdateResult: Codable {
         return DQNUpdateResult(actions: actions, updateSeconds: update, floorSeconds: floor,
                                shareOutsideSgemm: 1 - floor / update, targetKernelSeconds: kernel(false),
                                doubleTargetKernelSeconds: kernel(true), repetitions: repetitions)
-    }
-
-    /// Fills replay with random transitions (a whole batch per add).
-    static func fill(_ replay: Replay, actions: Int, generator: inout RandomGenerator) {
-        let observations = Matrix(rows: batch, columns: dimension), next = Matrix(rows: batch, columns: dimension)
-        var chosen = [Int32](repeating: 0, count: batch), rewards = [Float](repeating: 0, count: batch)
-        var terminated = [Bool](repeating: false, count: batch)
-        let truncated = [Bool](repeating: false, count: batch)
-        for _ in 0..<(replay.capacity / batch) {
-            generator.fillNormal(observations.view.flat)
-            generator.fillNormal(next.view.flat)
-            for i in 0..<batch {
-                chosen[i] = Int32(generator.index(below: actions))
-                rewards[i] = generator.uniform()
-                terminated[i] = generator.bernoulli(0.05)
-            }
-            chosen.withUnsafeBufferPointer { a in
-                rewards.withUnsafeBufferPointer { r in
-                    terminated.withUnsafeBufferPointer { d in
-                        truncated.withUnsafeBufferPointer { t in
-                            replay.add(observations: observations.view, actions: a, rewards: r, nextObservations: next.view,
-                                       terminated: d, truncated: t)
-                        }
-                    }
-                }
-            }
-        }
     }
 
     static func table(_ results: [DQNUpdateResult]) -> String {

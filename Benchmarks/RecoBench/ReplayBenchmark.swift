@@ -75,16 +75,16 @@ struct ReplayBenchmark {
         return (Timing.median(samples), Timing.median(updates))
     }
 
-    /// Fills `replay` to capacity: random observations from a pool, random actions and rewards, about
-    /// 1% of steps terminating and 0.5% truncated.
-    static func fill(_ replay: Replay, generator: inout RandomGenerator) {
+    /// Fills `replay` (fed by `copies` environment copies) to capacity: random observations from a pool,
+    /// random actions among `actions` and rewards, about 1% of steps terminating and 0.5% truncated.
+    static func fill(_ replay: Replay, actions actionCount: Int = 100, generator: inout RandomGenerator) {
         let pool = Matrix(rows: 4096, columns: dimension)
         generator.fillNormal(pool.view.flat)
         var actions = [Int32](repeating: 0, count: copies), rewards = [Float](repeating: 0, count: copies)
         var terminated = [Bool](repeating: false, count: copies), truncated = [Bool](repeating: false, count: copies)
         while replay.count < replay.capacity {
             for i in 0..<copies {
-                actions[i] = Int32(generator.index(below: 100))
+                actions[i] = Int32(generator.index(below: actionCount))
                 rewards[i] = generator.uniform()
                 terminated[i] = generator.bernoulli(0.01)
                 truncated[i] = generator.bernoulli(0.005)

@@ -28,9 +28,7 @@ struct TrainingThroughputResult: Codable {
         try agent.train(on: environment, steps: steps, seed: 11, generator: &generator, reportInterval: steps)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let actions = environment.actionSpace.choices ?? 0
-        let trained = PolicyEvaluation.evaluate(evaluation, episodes: 200, seed: 5) { observations, out in
-            Kernels.rowArgmax(agent.values(observations), into: out.baseAddress!)
-        }
+        let trained = PolicyEvaluation.evaluate(evaluation, episodes: 200, seed: 5, policy: agent.greedyActions)
         let random = PolicyEvaluation.evaluate(evaluation, episodes: 200, seed: 5,
                                                policy: PolicyEvaluation.uniformRandom(actions: actions, seed: 6))
         let fixed = PolicyEvaluation.bestFixedAction(evaluation, actions: actions, episodes: 200, seed: 5)

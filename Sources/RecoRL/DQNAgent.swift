@@ -98,12 +98,17 @@ public final class DQNAgent {
     /// Q values of `observations` (`N x D`) as a view into the online network's workspace.
     public func values(_ observations: MatrixView) -> MatrixView { online.forward(observations) }
 
+    /// The greedy action (highest Q value, lowest index on ties) of each of `N` observations.
+    public func greedyActions(_ observations: MatrixView, into actions: UnsafeMutableBufferPointer<Int32>) {
+        precondition(actions.count == observations.rows, "\(actions.count) action slots for \(observations.rows) observations")
+        Kernels.rowArgmax(online.forward(observations), into: actions.baseAddress!)
+    }
+
     /// Epsilon-greedy actions for `N` observations at once: the greedy action of each row, replaced by
     /// a uniform random action with probability `epsilon`.
     public func act(_ observations: MatrixView, epsilon: Float, into actions: UnsafeMutableBufferPointer<Int32>,
                     using generator: inout RandomGenerator) {
-        precondition(actions.count == observations.rows, "\(actions.count) action slots for \(observations.rows) observations")
-        Kernels.rowArgmax(online.forward(observations), into: actions.baseAddress!)
+        greedyActions(observations, into: actions)
         for i in 0..<actions.count where generator.uniform() < epsilon {
             actions[i] = Int32(generator.index(below: actionCount))
         }

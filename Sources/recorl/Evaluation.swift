@@ -11,9 +11,7 @@ enum Evaluation {
 
     static func greedy(_ agent: DQNAgent, on environment: BatchedEnvironment, episodes: Int,
                        seed: UInt64) -> PolicyEvaluation.Result {
-        PolicyEvaluation.evaluate(environment, episodes: episodes, seed: seed) { observations, actions in
-            Kernels.rowArgmax(agent.values(observations), into: actions.baseAddress!)
-        }
+        PolicyEvaluation.evaluate(environment, episodes: episodes, seed: seed, policy: agent.greedyActions)
     }
 
     static func comparisonTable(_ agent: DQNAgent, environment name: EnvironmentName, episodes: Int) -> String {

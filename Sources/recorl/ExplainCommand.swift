@@ -34,8 +34,10 @@ struct ExplainCommand: ParsableCommand {
         let observation = Matrix(rows: 1, columns: MarketingEnvironment.observationDimension)
         MarketingEnvironment.observation(of: parsed, contactsUsed: contactsUsed, contactsPerEpisode: perEpisode,
                                          into: observation.view.flat)
+        var greedy: [Int32] = [0]
+        greedy.withUnsafeMutableBufferPointer { agent.greedyActions(observation.view, into: $0) }
+        let chosen = Int(greedy[0])
         let values = agent.values(observation.view).toArray()
-        let chosen = values.indices.max { values[$0] < values[$1] } ?? 0
         let strategy = MarketingStrategy.catalogue[chosen]
 
         print("User features:")

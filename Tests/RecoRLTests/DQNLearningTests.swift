@@ -18,9 +18,7 @@ import RecoTensor
     }
 
     func greedyReturn(_ agent: DQNAgent, _ environment: BatchedEnvironment, episodes: Int) -> Float {
-        PolicyEvaluation.evaluate(environment, episodes: episodes, seed: 99) { observations, actions in
-            Kernels.rowArgmax(agent.values(observations), into: actions.baseAddress!)
-        }.meanReturn
+        PolicyEvaluation.evaluate(environment, episodes: episodes, seed: 99, policy: agent.greedyActions).meanReturn
     }
 
     /// DQN balances the pole: mean return of at least 195 over 100 greedy episodes after 100,000

@@ -29,7 +29,7 @@ struct BenchCommand: ParsableCommand {
 
     /// The benchmark's sections.
     enum Part: String, CaseIterable, Codable, ExpressibleByArgument {
-        case replay, mlp, dqn, training
+        case replay, mlp, dqn, actorCritic = "actor-critic", training
     }
 
     @Option(name: .long, help: "Threads for BLAS and the engine (default: \(ThreadPolicy.environmentVariable) or all cores).")
@@ -74,6 +74,10 @@ struct BenchCommand: ParsableCommand {
             report.dqnUpdate = try actions.map { try DQNUpdateResult.measure(actions: $0, budget: budget) }
             print("\n" + DQNUpdateResult.table(report.dqnUpdate ?? []))
         }
+        if parts.contains(.actorCritic) {
+            report.actorCriticUpdate = try actions.flatMap { try ActorCriticUpdateResult.measure(actions: $0, budget: budget) }
+            print("\n" + ActorCriticUpdateResult.table(report.actorCriticUpdate ?? []))
+        }
         if parts.contains(.training) {
             let training = try TrainingThroughputResult.measure(steps: trainingSteps, copies: 8,
                                                                 configuration: DQNConfiguration())
@@ -100,6 +104,7 @@ struct BenchReport: Codable {
     var mlpStep: [StepResult]?
     var replay: ReplayBenchmarkResult?
     var dqnUpdate: [DQNUpdateResult]?
+    var actorCriticUpdate: [ActorCriticUpdateResult]?
     var training: TrainingThroughputResult?
 
     init(environment: EnvironmentReport) { self.environment = environment }

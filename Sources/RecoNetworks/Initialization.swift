@@ -16,6 +16,10 @@ enum Initialization {
         case let .orthogonal(gain):
             try orthogonal(weight, gain: gain, using: &generator)
             bias?.update(repeating: 0, count: weight.rows)
+        case let .orthogonalSplit(firstRows, firstGain, restGain):
+            try orthogonal(weight.rows(0..<firstRows), gain: firstGain, using: &generator)
+            try orthogonal(weight.rows(firstRows..<weight.rows), gain: restGain, using: &generator)
+            bias?.update(repeating: 0, count: weight.rows)
         }
     }
 

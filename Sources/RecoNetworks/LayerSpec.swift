@@ -7,6 +7,11 @@ public enum WeightInitialization: Codable, Equatable, Sendable {
     /// for actor-critic networks (gain sqrt(2) for hidden layers, 0.01 for a policy head, 1 for a value
     /// head).
     case orthogonal(gain: Float)
+    /// Orthogonal initialisation applied separately to the first `firstRows` outputs (scaled by
+    /// `firstGain`) and to the remaining outputs (scaled by `restGain`), bias zero: the head of a shared
+    /// actor-critic network, whose first outputs are action logits (gain 0.01) and whose last is the
+    /// state value (gain 1).
+    case orthogonalSplit(firstRows: Int, firstGain: Float, restGain: Float)
 }
 
 /// A serialisable description of one layer. A list of these is a network's architecture: it is what

@@ -34,6 +34,12 @@ public final class ParameterStore {
         gradientStorage = Matrix(rows: 1, columns: count)
     }
 
+    /// A zeroed store holding one tensor called `name` of `shape`: for parameters trained outside a
+    /// network, such as Soft Actor-Critic's log-temperature.
+    public convenience init(name: String, shape: [Int]) {
+        self.init(tensors: [ParameterTensor(name: name, shape: shape, offset: 0)])
+    }
+
     /// The parameters.
     public var values: UnsafeMutableBufferPointer<Float> {
         UnsafeMutableBufferPointer(start: valueStorage.view.base, count: count)

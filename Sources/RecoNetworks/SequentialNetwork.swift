@@ -84,6 +84,9 @@ public final class SequentialNetwork {
                 guard inputs > 0, outputs > 0 else {
                     throw NetworkError.invalidArchitecture("layer \(index): linear widths must be positive, got \(inputs) -> \(outputs)")
                 }
+                if case let .orthogonalSplit(firstRows, _, _) = initialization, !(1..<outputs).contains(firstRows) {
+                    throw NetworkError.invalidArchitecture("layer \(index): a split initialisation needs 1..<\(outputs) leading rows, got \(firstRows)")
+                }
                 layer = Linear(inputs: inputs, outputs: outputs, initialization: initialization)
             case let .dueling(inputs, actions, initialization):
                 guard inputs > 0, actions > 0 else {

@@ -54,9 +54,7 @@ public struct DQNConfiguration: Codable, Equatable, Sendable {
 
     /// Checks every field; the error names the field, its value and what is allowed.
     public func validate() throws {
-        func require(_ condition: Bool, _ field: String, _ value: Any, _ expected: String) throws {
-            if !condition { throw ConfigurationError(field: field, value: "\(value)", expected: expected) }
-        }
+        let require = ConfigurationError.require
         try require(!hiddenLayers.isEmpty && hiddenLayers.allSatisfy { $0 > 0 }, "hiddenLayers", hiddenLayers, "a non-empty list of positive widths")
         try require(learningRate > 0 && learningRate.isFinite, "learningRate", learningRate, "a positive number")
         try require(gamma >= 0 && gamma <= 1, "gamma", gamma, "a number in [0, 1]")
@@ -83,50 +81,32 @@ public struct DQNConfiguration: Codable, Equatable, Sendable {
              importanceExponentStart, loss, maxGradientNorm
     }
 
-    /// Decodes a partial configuration: missing fields keep their defaults, unknown fields are errors
-    /// (a misspelt field would otherwise be silently ignored).
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: AnyKey.self)
-        let known = Set(CodingKeys.allCases.map(\.rawValue))
-        if let unknown = container.allKeys.map(\.stringValue).sorted().first(where: { !known.contains($0) }) {
-            throw ConfigurationError(field: unknown, value: nil, expected: "one of \(known.sorted().joined(separator: ", "))")
-        }
-        let values = try decoder.container(keyedBy: CodingKeys.self)
-        func field<T: Decodable>(_ key: CodingKeys, _ current: T) throws -> T {
-            do {
-                return try values.decodeIfPresent(T.self, forKey: key) ?? current
-            } catch {
-                throw ConfigurationError(field: key.rawValue, value: "of the wrong type", expected: "a value of type \(T.self)")
-            }
-        }
-        let defaults = DQNConfiguration()
-        hiddenLayers = try field(.hiddenLayers, defaults.hiddenLayers)
-        learningRate = try field(.learningRate, defaults.learningRate)
-        gamma = try field(.gamma, defaults.gamma)
-        bufferCapacity = try field(.bufferCapacity, defaults.bufferCapacity)
-        batchSize = try field(.batchSize, defaults.batchSize)
-        learningStarts = try field(.learningStarts, defaults.learningStarts)
-        trainFrequency = try field(.trainFrequency, defaults.trainFrequency)
-        gradientSteps = try field(.gradientSteps, defaults.gradientSteps)
-        targetUpdateInterval = try field(.targetUpdateInterval, defaults.targetUpdateInterval)
-        tau = try field(.tau, defaults.tau)
-        exploration = try field(.exploration, defaults.exploration)
-        double = try field(.double, defaults.double)
-        dueling = try field(.dueling, defaults.dueling)
-        nSteps = try field(.nSteps, defaults.nSteps)
-        prioritized = try field(.prioritized, defaults.prioritized)
-        priorityExponent = try field(.priorityExponent, defaults.priorityExponent)
-        importanceExponentStart = try field(.importanceExponentStart, defaults.importanceExponentStart)
-        loss = try field(.loss, defaults.loss)
-        maxGradientNorm = try values.contains(.maxGradientNorm) && (try? values.decodeNil(forKey: .maxGradientNorm)) == true
-            ? nil : field(.maxGradientNorm, defaults.maxGradientNorm)
-    }
+    /// Encodes every field, `null` included, so a written configuration reads back unchanged.
+    public func encode(to encoder: Encoder) throws { try ConfigurationEncoding.encodeAll(self, to: encoder) }
 
-    private struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
+    /// Decodes a partial configuration: missing fields keep their defaults, unknown fields are errors.
+    public init(from decoder: Decoder) throws {
+        let values = try PartialConfigurationDecoder<CodingKeys>(decoder)
+        let defaults = DQNConfiguration()
+        hiddenLayers = try values.field(.hiddenLayers, defaults.hiddenLayers)
+        learningRate = try values.field(.learningRate, defaults.learningRate)
+        gamma = try values.field(.gamma, defaults.gamma)
+        bufferCapacity = try values.field(.bufferCapacity, defaults.bufferCapacity)
+        batchSize = try values.field(.batchSize, defaults.batchSize)
+        learningStarts = try values.field(.learningStarts, defaults.learningStarts)
+        trainFrequency = try values.field(.trainFrequency, defaults.trainFrequency)
+        gradientSteps = try values.field(.gradientSteps, defaults.gradientSteps)
+        targetUpdateInterval = try values.field(.targetUpdateInterval, defaults.targetUpdateInterval)
+        tau = try values.field(.tau, defaults.tau)
+        exploration = try values.field(.exploration, defaults.exploration)
+        double = try values.field(.double, defaults.double)
+        dueling = try values.field(.dueling, defaults.dueling)
+        nSteps = try values.field(.nSteps, defaults.nSteps)
+        prioritized = try values.field(.prioritized, defaults.prioritized)
+        priorityExponent = try values.field(.priorityExponent, defaults.priorityExponent)
+        importanceExponentStart = try values.field(.importanceExponentStart, defaults.importanceExponentStart)
+        loss = try values.field(.loss, defaults.loss)
+        maxGradientNorm = try values.optionalField(.maxGradientNorm, defaults.maxGradientNorm)
     }
 }
 
@@ -141,6 +121,11 @@ public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
         self.field = field
         self.value = value
         self.expected = expected
+    }
+
+    /// Throws an error naming `field`, `value` and `expected` unless `condition` holds.
+    static func require(_ condition: Bool, _ field: String, _ value: Any, _ expected: String) throws {
+        if !condition { throw ConfigurationError(field: field, value: "\(value)", expected: expected) }
     }
 
     public var description: String {

@@ -24,19 +24,20 @@ enum EnvironmentName: String, ExpressibleByArgument, CaseIterable {
         }
     }
 
-    /// Training steps when `--steps` is not given: enough for a good policy in about a minute on 2 cores.
-    var defaultTrainingSteps: Int {
-        switch self {
-        case .marketing: return 100_000
-        case .cartpole: return 100_000
+    /// Training steps when `--steps` is not given: enough for a good policy with `algorithm`'s preset.
+    func defaultTrainingSteps(for algorithm: AlgorithmName) -> Int {
+        switch (self, algorithm) {
+        case (.marketing, _): return 100_000
+        case (.cartpole, .dqn), (.cartpole, .sac): return 100_000
+        case (.cartpole, .a2c), (.cartpole, .ppo): return 200_000
         }
     }
 
-    /// DQN hyper-parameters tuned for this environment.
-    var defaultDQNConfiguration: DQNConfiguration {
+    /// Every algorithm's hyper-parameters tuned for this environment.
+    var presets: (dqn: DQNConfiguration, a2c: A2CConfiguration, ppo: PPOConfiguration, sac: SACConfiguration) {
         switch self {
-        case .marketing: return .marketing
-        case .cartpole: return .cartPole
+        case .marketing: return (.marketing, .marketing, .marketing, .marketing)
+        case .cartpole: return (.cartPole, .cartPole, .cartPole, .cartPole)
         }
     }
 }

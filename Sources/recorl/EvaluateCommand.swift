@@ -27,14 +27,14 @@ struct EvaluateCommand: ParsableCommand {
 
 /// Loading a checkpoint written by `recorl train`, with errors that name the flag.
 enum SavedAgent {
-    static func load(_ path: String) throws -> (DQNAgent, EnvironmentName) {
+    static func load(_ path: String) throws -> (Agent, EnvironmentName) {
         let url = URL(fileURLWithPath: path)
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw CommandError("--checkpoint: \(path) does not exist; expected a checkpoint written by recorl train")
         }
-        let loaded: (agent: DQNAgent, metadata: [String: String])
+        let loaded: (agent: Agent, metadata: [String: String])
         do {
-            loaded = try DQNAgent.load(from: url)
+            loaded = try AgentCheckpoint.load(from: url)
         } catch {
             throw CommandError("--checkpoint: \(error)")
         }

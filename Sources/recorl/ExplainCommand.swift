@@ -5,11 +5,12 @@ import RecoSimulators
 import RecoTensor
 
 /// `recorl explain`: why a trained marketing policy picks a strategy for a user: the user's features,
-/// the chosen strategy, every strategy's Q value and the reward each earns under the environment's rules.
+/// the chosen strategy, every strategy's score (Q value for DQN, probability for policy agents) and the
+/// reward each earns under the environment's rules.
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
-        abstract: "Show the strategy a trained marketing policy picks for a user, with every strategy's value and reward.")
+        abstract: "Show the strategy a trained marketing policy picks for a user, with every strategy's Q value or probability and reward.")
 
     @Option(help: "Checkpoint written by `recorl train --env marketing`.") var checkpoint: String
     @Option(help: "The user's features, e.g. \"recency=15,frequency=3,monetary_value=200,engagement_score=0.78,discount_sensitive=1,free_shipping_preferred=0,email_opens=0.87,sms_response=0.12,push_response=0.05,last_purchase_days=8\".")
@@ -37,7 +38,7 @@ struct ExplainCommand: ParsableCommand {
         var greedy: [Int32] = [0]
         greedy.withUnsafeMutableBufferPointer { agent.greedyActions(observation.view, into: $0) }
         let chosen = Int(greedy[0])
-        let values = agent.values(observation.view).toArray()
+        let values = agent.actionScores(observation.view).toArray()
         let strategy = MarketingStrategy.catalogue[chosen]
 
         print("User features:")
@@ -48,13 +49,13 @@ struct ExplainCommand: ParsableCommand {
         print("Agent action chosen: #\(chosen) -> \(strategy.name)")
         print(String(format: "Reward achieved: %.2f", MarketingEnvironment.reward(for: parsed, strategy: strategy)))
         print("")
-        print(Table.row(["strategy", "Q value", "reward"], widths: [34, 9, 8]))
+        print(Table.row(["strategy", agent.actionScoreKind.rawValue, "reward"], widths: [34, 11, 8]))
         for index in values.indices.sorted(by: { values[$0] > values[$1] }) {
             let candidate = MarketingStrategy.catalogue[index]
             let marker = index == chosen ? "* " : "  "
             print(Table.row([marker + "#\(index) " + candidate.name, String(format: "%.3f", values[index]),
                              String(format: "%.2f", MarketingEnvironment.reward(for: parsed, strategy: candidate))],
-                            widths: [34, 9, 8]))
+                            widths: [34, 11, 8]))
         }
     }
 }

@@ -1,26 +1,46 @@
 import Foundation
+import RecoRL
 
 /// One row of training metrics, written at each evaluation.
-struct MetricsRow: Codable {
+struct MetricsRow: Encodable {
     var step: Int
     var seconds: Double
     var stepsPerSecond: Double
     var episodes: Int
     var trainingMeanReturn: Float?
     var evaluationMeanReturn: Float
-    var epsilon: Float
+    /// Epsilon-greedy agents only.
+    var epsilon: Float?
     var gradientSteps: Int
     var loss: Float?
+    /// The algorithm's own measurements of its last update, by name.
+    var statistics: [String: Float]
+
+    init(progress: TrainingProgress, evaluationMeanReturn: Float) {
+        step = progress.step
+        seconds = progress.seconds
+        stepsPerSecond = progress.stepsPerSecond
+        episodes = progress.episodes
+        trainingMeanReturn = progress.recentMeanReturn
+        self.evaluationMeanReturn = evaluationMeanReturn
+        epsilon = progress.epsilon
+        gradientSteps = progress.gradientSteps
+        loss = progress.loss
+        statistics = progress.statistics
+    }
 }
 
-/// Appends metrics rows to `metrics.csv` and `metrics.jsonl` in an output directory.
+/// Appends metrics rows to `metrics.csv` and `metrics.jsonl` in an output directory. The CSV has a
+/// column per algorithm statistic, named up front so every row has the same columns.
 final class MetricsLog {
     let csv: FileHandle
     let jsonLines: FileHandle
     let directory: URL
+    let statisticNames: [String]
 
-    init(directory: URL) throws {
+    init(directory: URL, statisticNames: [String]) throws {
         self.directory = directory
+        self.statisticNames = statisticNames
         func create(_ name: String, header: String?) throws -> FileHandle {
             let url = directory.appendingPathComponent(name)
             guard FileManager.default.createFile(atPath: url.path, contents: header.map { Data($0.utf8) }) else {
@@ -30,7 +50,9 @@ final class MetricsLog {
             handle.seekToEndOfFile()
             return handle
         }
-        csv = try create("metrics.csv", header: "step,seconds,steps_per_second,episodes,training_mean_return,evaluation_mean_return,epsilon,gradient_steps,loss\n")
+        let columns = ["step", "seconds", "steps_per_second", "episodes", "training_mean_return", "evaluation_mean_return",
+                       "epsilon", "gradient_steps", "loss"] + statisticNames
+        csv = try create("metrics.csv", header: columns.joined(separator: ",") + "\n")
         jsonLines = try create("metrics.jsonl", header: nil)
     }
 
@@ -41,10 +63,11 @@ final class MetricsLog {
 
     func append(_ row: MetricsRow) throws {
         let optional: (Float?) -> String = { $0.map { String($0) } ?? "" }
-        let line = [String(row.step), String(format: "%.3f", row.seconds), String(format: "%.1f", row.stepsPerSecond),
-                    String(row.episodes), optional(row.trainingMeanReturn), String(row.evaluationMeanReturn),
-                    String(row.epsilon), String(row.gradientSteps), optional(row.loss)].joined(separator: ",") + "\n"
-        csv.write(Data(line.utf8))
+        let cells = [String(row.step), String(format: "%.3f", row.seconds), String(format: "%.1f", row.stepsPerSecond),
+                     String(row.episodes), optional(row.trainingMeanReturn), String(row.evaluationMeanReturn),
+                     optional(row.epsilon), String(row.gradientSteps), optional(row.loss)]
+            + statisticNames.map { optional(row.statistics[$0]) }
+        csv.write(Data((cells.joined(separator: ",") + "\n").utf8))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         jsonLines.write(try encoder.encode(row) + Data("\n".utf8))

@@ -11,8 +11,10 @@ struct ProgressReporter {
     func show(_ progress: TrainingProgress) {
         let fraction = min(1, Double(progress.step) / Double(max(1, progress.totalSteps)))
         let meanReturn = progress.recentMeanReturn.map { String(format: "%.3f", $0) } ?? "-"
-        let details = String(format: "%d/%d steps  %.0f steps/s  return %@  epsilon %.3f", progress.step,
-                             progress.totalSteps, progress.stepsPerSecond, meanReturn, progress.epsilon)
+        var details = String(format: "%d/%d steps  %.0f steps/s  return %@", progress.step, progress.totalSteps,
+                             progress.stepsPerSecond, meanReturn)
+        if let epsilon = progress.epsilon { details += String(format: "  epsilon %.3f", epsilon) }
+        if let entropy = progress.statistics["entropy"] { details += String(format: "  entropy %.3f", entropy) }
         if interactive {
             let width = 30
             let filled = Int(fraction * Double(width))

@@ -7,7 +7,7 @@ struct RecorlCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recorl",
         abstract: "Deep reinforcement learning for recommender systems on a BLAS-backed engine.",
-        subcommands: [TrainCommand.self, EvaluateCommand.self, ExplainCommand.self, DemoCommand.self])
+        subcommands: [TrainCommand.self, EvaluateCommand.self, ExplainCommand.self, CompareCommand.self, DemoCommand.self])
 
     static func main() {
         BLASKernels.selectFastestKernels()

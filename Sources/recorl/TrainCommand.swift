@@ -12,8 +12,8 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train a recommendation policy and compare it with random and best-fixed-strategy baselines.")
 
     @Option(help: "Environment: \(EnvironmentName.allValueStrings.joined(separator: ", ")).") var env: EnvironmentName = .marketing
-    @Option(help: "Algorithm: dqn.") var algo: Algorithm = .dqn
-    @Option(help: "Environment steps over all copies (default: the environment's own).") var steps: Int?
+    @Option(help: "Algorithm: \(AlgorithmName.allValueStrings.joined(separator: ", ")).") var algo: AlgorithmName = .dqn
+    @Option(help: "Environment steps over all copies (default: the environment's own for the algorithm).") var steps: Int?
     @Option(help: "Environment copies stepped together.") var envs: Int = 8
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "JSON file with hyper-parameters (fields of the algorithm's configuration; missing ones keep their defaults).")
@@ -22,14 +22,11 @@ struct TrainCommand: ParsableCommand {
     var out: String = "runs/latest"
     @Option(help: "Environment steps between evaluations (written to the metrics files).") var evalInterval: Int?
     @Option(help: "Episodes per evaluation and in the final table.") var evalEpisodes: Int = 200
-    @Flag(inversion: .prefixedNo, help: "Double DQN targets.") var double: Bool?
-    @Flag(inversion: .prefixedNo, help: "Dueling Q head.") var dueling: Bool?
-    @Option(help: "Steps per return in the targets (n-step returns).") var nSteps: Int?
-    @Flag(inversion: .prefixedNo, help: "Prioritized replay.") var prioritized: Bool?
+    @Flag(inversion: .prefixedNo, help: "DQN: Double DQN targets.") var double: Bool?
+    @Flag(inversion: .prefixedNo, help: "DQN: dueling Q head.") var dueling: Bool?
+    @Option(help: "DQN: steps per return in the targets (n-step returns).") var nSteps: Int?
+    @Flag(inversion: .prefixedNo, help: "DQN: prioritized replay.") var prioritized: Bool?
     @Option(help: "Threads for BLAS and the engine (default: \(ThreadPolicy.environmentVariable) or all cores).") var threads: Int?
-
-    /// The algorithms `train` knows.
-    enum Algorithm: String, ExpressibleByArgument, CaseIterable { case dqn }
 
     mutating func validate() throws {
         if let steps, steps < 1 { throw ValidationError("--steps: \(steps) is not valid; expected a positive integer") }
@@ -38,63 +35,50 @@ struct TrainCommand: ParsableCommand {
         if evalEpisodes < 1 { throw ValidationError("--eval-episodes: \(evalEpisodes) is not valid; expected a positive integer") }
         if let nSteps, nSteps < 1 { throw ValidationError("--n-steps: \(nSteps) is not valid; expected a positive integer") }
         if let threads, threads < 1 { throw ValidationError("--threads: \(threads) is not valid; expected at least 1") }
+        if algo != .dqn {
+            let dqnFlags = [("--double", double != nil), ("--dueling", dueling != nil), ("--n-steps", nSteps != nil),
+                            ("--prioritized", prioritized != nil)]
+            if let (flag, _) = dqnFlags.first(where: \.1) {
+                throw ValidationError("\(flag): applies to --algo dqn only, not \(algo.rawValue)")
+            }
+        }
     }
 
-    /// The configuration from the defaults, the `--config` file and the flags, in that order.
-    func resolvedConfiguration() throws -> DQNConfiguration {
-        var configuration = env.defaultDQNConfiguration
-        if let config {
-            let data: Data
-            do {
-                data = try Data(contentsOf: URL(fileURLWithPath: config))
-            } catch {
-                throw CommandError("--config: cannot read \(config) (\(error.localizedDescription)); expected a JSON file")
-            }
-            do {
-                configuration = try JSONDecoder().decode(DQNConfiguration.self, from: data)
-            } catch let error as ConfigurationError {
-                throw CommandError("--config \(config): \(error)")
-            } catch {
-                throw CommandError("--config \(config): not a JSON object of configuration fields (\(error))")
-            }
+    /// The configuration from the preset, the `--config` file and the DQN flags, in that order.
+    func resolvedConfiguration() throws -> AlgorithmConfiguration {
+        var resolved = try algo.configuration(for: env, file: config)
+        if case var .dqn(configuration) = resolved {
+            if let double { configuration.double = double }
+            if let dueling { configuration.dueling = dueling }
+            if let nSteps { configuration.nSteps = nSteps }
+            if let prioritized { configuration.prioritized = prioritized }
+            resolved = .dqn(configuration)
         }
-        if let double { configuration.double = double }
-        if let dueling { configuration.dueling = dueling }
-        if let nSteps { configuration.nSteps = nSteps }
-        if let prioritized { configuration.prioritized = prioritized }
-        do {
-            try configuration.validate()
-        } catch let error as ConfigurationError {
-            throw CommandError("\(config.map { "--config \($0): " } ?? "")\(error)")
-        }
-        return configuration
+        try resolved.validate(environments: envs, file: config)
+        return resolved
     }
 
     func run() throws {
         if let threads { ThreadPolicy.setThreadCount(threads) }
         let configuration = try resolvedConfiguration()
-        let totalSteps = steps ?? env.defaultTrainingSteps
+        let totalSteps = steps ?? env.defaultTrainingSteps(for: algo)
         let directory = URL(fileURLWithPath: out)
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
             throw CommandError("--out: cannot create directory \(out) (\(error.localizedDescription))")
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(configuration).write(to: directory.appendingPathComponent("config.json"))
-        let metrics = try MetricsLog(directory: directory)
+        try configuration.json().write(to: directory.appendingPathComponent("config.json"))
+        let metrics = try MetricsLog(directory: directory, statisticNames: algo.statisticNames)
 
         let environment = env.make(copies: envs)
         let evaluationEnvironment = env.make(copies: min(evalEpisodes, 100))
         var generator = RandomGenerator(seed: seed)
-        let agent = try DQNAgent(configuration: configuration, observationDimension: environment.observationSpace.width,
-                                 actionCount: env.actionNames.count, environments: envs,
-                                 maxActingBatch: max(envs, evaluationEnvironment.count), generator: &generator)
+        let agent = try configuration.makeAgent(observationDimension: environment.observationSpace.width,
+                                                actionCount: env.actionNames.count, environments: envs,
+                                                maxActingBatch: max(envs, evaluationEnvironment.count), generator: &generator)
         print("recorl train: \(algo.rawValue) on \(env.rawValue), \(totalSteps) steps, \(envs) copies, seed \(seed)")
-        print("network \(agent.online.specs.count) layers, \(agent.online.parameterCount) parameters; "
-              + "double \(configuration.double), dueling \(configuration.dueling), n-step \(configuration.nSteps), "
-              + "prioritized \(configuration.prioritized); BLAS \(BLASKernels.coreName), \(ThreadPolicy.threadCount) threads")
+        print("\(configuration.summary); BLAS \(BLASKernels.coreName), \(ThreadPolicy.threadCount) threads")
         let reporter = ProgressReporter()
         let interval = evalInterval ?? max(1, totalSteps / 10)
         // A terminal's bar redraws often; logs get one line per evaluation.
@@ -102,16 +86,13 @@ struct TrainCommand: ParsableCommand {
         var nextEvaluation = interval
         var failure: Error?
         try agent.train(on: environment, steps: totalSteps, seed: seed, generator: &generator,
-                    reportInterval: displayInterval) { progress in
+                        reportInterval: displayInterval) { progress in
             reporter.show(progress)
-            guard progress.step >= nextEvaluation || progress.step >= totalSteps else { return }
+            guard progress.step >= nextEvaluation || progress.step >= progress.totalSteps else { return }
             nextEvaluation += interval * ((progress.step - nextEvaluation) / interval + 1)
             let evaluation = Evaluation.greedy(agent, on: evaluationEnvironment, episodes: evalEpisodes, seed: Evaluation.seed)
             do {
-                try metrics.append(MetricsRow(step: progress.step, seconds: progress.seconds, stepsPerSecond: progress.stepsPerSecond,
-                                              episodes: progress.episodes, trainingMeanReturn: progress.recentMeanReturn,
-                                              evaluationMeanReturn: evaluation.meanReturn, epsilon: progress.epsilon,
-                                              gradientSteps: progress.gradientSteps, loss: progress.loss))
+                try metrics.append(MetricsRow(progress: progress, evaluationMeanReturn: evaluation.meanReturn))
             } catch {
                 failure = error
             }

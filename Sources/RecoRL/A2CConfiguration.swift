@@ -1,0 +1,75 @@
+/// Every hyper-parameter of A2C (synchronous advantage actor-critic), in one place.
+///
+/// Each update uses one rollout of `rolloutSteps` vector steps over all `N` copies (`rolloutSteps * N`
+/// samples) for a single gradient step. With `annealLearningRate`, update `k` of `K` (counting from 0)
+/// uses `learningRate * (1 - k / K)`.
+public struct A2CConfiguration: Codable, Equatable, Sendable {
+    /// Hidden layer widths of the actor and critic.
+    public var hiddenLayers: [Int] = [64, 64]
+    public var activation: HiddenActivation = .tanh
+    /// One network with both heads instead of separate actor and critic networks.
+    public var sharedNetwork: Bool = false
+    /// Adam step size.
+    public var learningRate: Float = 7e-4
+    /// Decay the learning rate linearly to 0 over the run.
+    public var annealLearningRate: Bool = true
+    /// Adam's epsilon.
+    public var adamEpsilon: Float = 1e-5
+    /// Vector steps per rollout (per update).
+    public var rolloutSteps: Int = 5
+    /// Discount factor.
+    public var gamma: Float = 0.99
+    /// GAE lambda (1: Monte-Carlo returns bootstrapped at the rollout's end).
+    public var gaeLambda: Float = 1
+    /// Normalise advantages over the rollout before the update.
+    public var normalizeAdvantages: Bool = false
+    /// Weight of the entropy bonus.
+    public var entropyCoefficient: Float = 0
+    /// Weight of the value loss.
+    public var valueCoefficient: Float = 0.5
+    /// Global gradient-norm bound (nil: no clipping).
+    public var maxGradientNorm: Float? = 0.5
+
+    public init() {}
+
+    /// Checks every field; the error names the field, its value and what is allowed.
+    public func validate() throws {
+        let require = ConfigurationError.require
+        try require(!hiddenLayers.isEmpty && hiddenLayers.allSatisfy { $0 > 0 }, "hiddenLayers", hiddenLayers, "a non-empty list of positive widths")
+        try require(learningRate > 0 && learningRate.isFinite, "learningRate", learningRate, "a positive number")
+        try require(adamEpsilon > 0 && adamEpsilon.isFinite, "adamEpsilon", adamEpsilon, "a positive number")
+        try require(rolloutSteps >= 1, "rolloutSteps", rolloutSteps, "a positive integer")
+        try require(gamma >= 0 && gamma <= 1, "gamma", gamma, "a number in [0, 1]")
+        try require(gaeLambda >= 0 && gaeLambda <= 1, "gaeLambda", gaeLambda, "a number in [0, 1]")
+        try require(entropyCoefficient >= 0 && entropyCoefficient.isFinite, "entropyCoefficient", entropyCoefficient, "a non-negative number")
+        try require(valueCoefficient >= 0 && valueCoefficient.isFinite, "valueCoefficient", valueCoefficient, "a non-negative number")
+        if let maxGradientNorm { try require(maxGradientNorm > 0, "maxGradientNorm", maxGradientNorm, "a positive number or null") }
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case hiddenLayers, activation, sharedNetwork, learningRate, annealLearningRate, adamEpsilon, rolloutSteps, gamma,
+             gaeLambda, normalizeAdvantages, entropyCoefficient, valueCoefficient, maxGradientNorm
+    }
+
+    /// Encodes every field, `null` included, so a written configuration reads back unchanged.
+    public func encode(to encoder: Encoder) throws { try ConfigurationEncoding.encodeAll(self, to: encoder) }
+
+    /// Decodes a partial configuration: missing fields keep their defaults, unknown fields are errors.
+    public init(from decoder: Decoder) throws {
+        let values = try PartialConfigurationDecoder<CodingKeys>(decoder)
+        let defaults = A2CConfiguration()
+        hiddenLayers = try values.field(.hiddenLayers, defaults.hiddenLayers)
+        activation = try values.field(.activation, defaults.activation)
+        sharedNetwork = try values.field(.sharedNetwork, defaults.sharedNetwork)
+        learningRate = try values.field(.learningRate, defaults.learningRate)
+        annealLearningRate = try values.field(.annealLearningRate, defaults.annealLearningRate)
+        adamEpsilon = try values.field(.adamEpsilon, defaults.adamEpsilon)
+        rolloutSteps = try values.field(.rolloutSteps, defaults.rolloutSteps)
+        gamma = try values.field(.gamma, defaults.gamma)
+        gaeLambda = try values.field(.gaeLambda, defaults.gaeLambda)
+        normalizeAdvantages = try values.field(.normalizeAdvantages, defaults.normalizeAdvantages)
+        entropyCoefficient = try values.field(.entropyCoefficient, defaults.entropyCoefficient)
+        valueCoefficient = try values.field(.valueCoefficient, defaults.valueCoefficient)
+        maxGradientNorm = try values.optionalField(.maxGradientNorm, defaults.maxGradientNorm)
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import RecoNetworks
+
+/// Metadata keys the agents write besides their networks.
+enum AgentMetadataKey {
+    static let algorithm = "algorithm"
+    static let gradientSteps = "gradient_steps"
+
+    /// The key of an algorithm's configuration (`<algorithm>_configuration`).
+    static func configuration(_ algorithm: String) -> String { "\(algorithm)_configuration" }
+}
+
+extension OnPolicyAlgorithm {
+    /// The metadata every on-policy checkpoint carries, with `configuration` in JSON.
+    func checkpointMetadata<C: Encodable>(_ configuration: C, adding metadata: [String: String]) throws -> [String: String] {
+        var all = metadata
+        all[AgentMetadataKey.algorithm] = algorithm
+        all[AgentMetadataKey.configuration(algorithm)] = try AgentCheckpoint.encode(configuration)
+        all[AgentMetadataKey.gradientSteps] = String(gradientStepCount)
+        return all
+    }
+}
+
+/// The parts of an on-policy checkpoint: configuration, networks and step count, checked against each other.
+private func loadOnPolicyParts<C: Decodable>(_ type: C.Type, algorithm: String, checkpoint: Checkpoint, path: String,
+                                             shared: (C) -> Bool, maxBatch: (C) -> Int) throws
+    -> (configuration: C, networks: ActorCriticNetworks, gradientSteps: Int) {
+    let configuration = try AgentCheckpoint.configuration(C.self, in: checkpoint, key: AgentMetadataKey.configuration(algorithm),
+                                                          path: path)
+    let networks = try ActorCriticNetworks.load(from: checkpoint, path: path, maxBatch: maxBatch(configuration))
+    guard networks.isShared == shared(configuration) else {
+        throw CheckpointError.mismatch(path: path, detail: "the configuration's sharedNetwork is \(shared(configuration)) "
+                                       + "but the file holds \(networks.isShared ? "one shared network" : "separate actor and critic")")
+    }
+    return (configuration, networks, Int(checkpoint.metadata[AgentMetadataKey.gradientSteps] ?? "0") ?? 0)
+}
+
+extension A2CAgent {
+    /// Writes the actor and critic with their optimisers and the configuration to `url`, with `metadata`.
+    public func save(to url: URL, metadata: [String: String] = [:]) throws {
+        try Checkpoint(items: networks.checkpointItems, metadata: checkpointMetadata(configuration, adding: metadata)).write(to: url)
+    }
+
+    /// Rebuilds an agent saved by `save(to:metadata:)` from the checkpoint read at `path`.
+    convenience init(checkpoint: Checkpoint, path: String, environments: Int, maxActingBatch: Int) throws {
+        let parts = try loadOnPolicyParts(A2CConfiguration.self, algorithm: "a2c", checkpoint: checkpoint, path: path,
+                                          shared: \.sharedNetwork,
+                                          maxBatch: { max($0.rolloutSteps * environments, maxActingBatch) })
+        try self.init(configuration: parts.configuration, networks: parts.networks, gradientSteps: parts.gradientSteps)
+    }
+}
+
+extension PPOAgent {
+    /// Writes the actor and critic with their optimisers and the configuration to `url`, with `metadata`.
+    public func save(to url: URL, metadata: [String: String] = [:]) throws {
+        try Checkpoint(items: networks.checkpointItems, metadata: checkpointMetadata(configuration, adding: metadata)).write(to: url)
+    }
+
+    /// Rebuilds an agent saved by `save(to:metadata:)` from the checkpoint read at `path`.
+    convenience init(checkpoint: Checkpoint, path: String, environments: Int, maxActingBatch: Int) throws {
+        let parts = try loadOnPolicyParts(PPOConfiguration.self, algorithm: "ppo", checkpoint: checkpoint, path: path,
+                                          shared: \.sharedNetwork,
+                                          maxBatch: { max($0.largestMinibatch(environments: environments), maxActingBatch) })
+        try self.init(configuration: parts.configuration, networks: parts.networks, gradientSteps: parts.gradientSteps)
+    }
+}

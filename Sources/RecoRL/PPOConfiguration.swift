@@ -1,0 +1,110 @@
+/// Every hyper-parameter of PPO (proximal policy optimisation, clipped variant), in one place; the
+/// defaults are the usual ones for classic-control tasks.
+///
+/// Each update uses one rollout of `rolloutSteps` vector steps over all `N` copies (`rolloutSteps * N`
+/// samples), split into `minibatches` shuffled minibatches, for `epochs` passes. With
+/// `annealLearningRate`, update `k` of `K` (counting from 0) uses `learningRate * (1 - k / K)`.
+public struct PPOConfiguration: Codable, Equatable, Sendable {
+    /// Hidden layer widths of the actor and critic.
+    public var hiddenLayers: [Int] = [64, 64]
+    public var activation: HiddenActivation = .tanh
+    /// One network with both heads instead of separate actor and critic networks.
+    public var sharedNetwork: Bool = false
+    /// Adam step size.
+    public var learningRate: Float = 2.5e-4
+    /// Decay the learning rate linearly to 0 over the run.
+    public var annealLearningRate: Bool = true
+    /// Adam's epsilon.
+    public var adamEpsilon: Float = 1e-5
+    /// Vector steps per rollout (per update).
+    public var rolloutSteps: Int = 128
+    /// Discount factor.
+    public var gamma: Float = 0.99
+    /// GAE lambda.
+    public var gaeLambda: Float = 0.95
+    /// Passes over each rollout.
+    public var epochs: Int = 4
+    /// Minibatches per pass.
+    public var minibatches: Int = 4
+    /// Normalise advantages within each minibatch.
+    public var normalizeAdvantages: Bool = true
+    /// The surrogate's ratio range `[1 - clipRange, 1 + clipRange]`.
+    public var clipRange: Float = 0.2
+    /// Clip the value loss around the collected values with the same range.
+    public var clipValueLoss: Bool = true
+    /// Weight of the entropy bonus.
+    public var entropyCoefficient: Float = 0.01
+    /// Weight of the value loss.
+    public var valueCoefficient: Float = 0.5
+    /// Global gradient-norm bound (nil: no clipping).
+    public var maxGradientNorm: Float? = 0.5
+    /// Stop a rollout's epochs at the first minibatch whose approximate KL from the collecting policy
+    /// exceeds this (nil: never stop early).
+    public var targetKL: Float? = nil
+
+    public init() {}
+
+    /// Checks every field; the error names the field, its value and what is allowed.
+    public func validate() throws {
+        let require = ConfigurationError.require
+        try require(!hiddenLayers.isEmpty && hiddenLayers.allSatisfy { $0 > 0 }, "hiddenLayers", hiddenLayers, "a non-empty list of positive widths")
+        try require(learningRate > 0 && learningRate.isFinite, "learningRate", learningRate, "a positive number")
+        try require(adamEpsilon > 0 && adamEpsilon.isFinite, "adamEpsilon", adamEpsilon, "a positive number")
+        try require(rolloutSteps >= 1, "rolloutSteps", rolloutSteps, "a positive integer")
+        try require(gamma >= 0 && gamma <= 1, "gamma", gamma, "a number in [0, 1]")
+        try require(gaeLambda >= 0 && gaeLambda <= 1, "gaeLambda", gaeLambda, "a number in [0, 1]")
+        try require(epochs >= 1, "epochs", epochs, "a positive integer")
+        try require(minibatches >= 1, "minibatches", minibatches, "a positive integer")
+        try require(clipRange > 0 && clipRange.isFinite, "clipRange", clipRange, "a positive number")
+        try require(entropyCoefficient >= 0 && entropyCoefficient.isFinite, "entropyCoefficient", entropyCoefficient, "a non-negative number")
+        try require(valueCoefficient >= 0 && valueCoefficient.isFinite, "valueCoefficient", valueCoefficient, "a non-negative number")
+        if let maxGradientNorm { try require(maxGradientNorm > 0, "maxGradientNorm", maxGradientNorm, "a positive number or null") }
+        if let targetKL { try require(targetKL > 0, "targetKL", targetKL, "a positive number or null") }
+    }
+
+    /// Checks that a rollout over `environments` copies splits into the configured minibatches.
+    public func validate(environments: Int) throws {
+        let samples = rolloutSteps * environments
+        try ConfigurationError.require(minibatches <= samples, "minibatches", minibatches,
+                                       "at most rolloutSteps x copies = \(samples) (each minibatch needs a sample)")
+    }
+
+    /// Rows in the largest minibatch of a rollout over `environments` copies (the last takes the remainder).
+    public func largestMinibatch(environments: Int) -> Int {
+        let samples = rolloutSteps * environments
+        return samples / minibatches + samples % minibatches
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case hiddenLayers, activation, sharedNetwork, learningRate, annealLearningRate, adamEpsilon, rolloutSteps, gamma,
+             gaeLambda, epochs, minibatches, normalizeAdvantages, clipRange, clipValueLoss, entropyCoefficient,
+             valueCoefficient, maxGradientNorm, targetKL
+    }
+
+    /// Encodes every field, `null` included, so a written configuration reads back unchanged.
+    public func encode(to encoder: Encoder) throws { try ConfigurationEncoding.encodeAll(self, to: encoder) }
+
+    /// Decodes a partial configuration: missing fields keep their defaults, unknown fields are errors.
+    public init(from decoder: Decoder) throws {
+        let values = try PartialConfigurationDecoder<CodingKeys>(decoder)
+        let defaults = PPOConfiguration()
+        hiddenLayers = try values.field(.hiddenLayers, defaults.hiddenLayers)
+        activation = try values.field(.activation, defaults.activation)
+        sharedNetwork = try values.field(.sharedNetwork, defaults.sharedNetwork)
+        learningRate = try values.field(.learningRate, defaults.learningRate)
+        annealLearningRate = try values.field(.annealLearningRate, defaults.annealLearningRate)
+        adamEpsilon = try values.field(.adamEpsilon, defaults.adamEpsilon)
+        rolloutSteps = try values.field(.rolloutSteps, defaults.rolloutSteps)
+        gamma = try values.field(.gamma, defaults.gamma)
+        gaeLambda = try values.field(.gaeLambda, defaults.gaeLambda)
+        epochs = try values.field(.epochs, defaults.epochs)
+        minibatches = try values.field(.minibatches, defaults.minibatches)
+        normalizeAdvantages = try values.field(.normalizeAdvantages, defaults.normalizeAdvantages)
+        clipRange = try values.field(.clipRange, defaults.clipRange)
+        clipValueLoss = try values.field(.clipValueLoss, defaults.clipValueLoss)
+        entropyCoefficient = try values.field(.entropyCoefficient, defaults.entropyCoefficient)
+        valueCoefficient = try values.field(.valueCoefficient, defaults.valueCoefficient)
+        maxGradientNorm = try values.optionalField(.maxGradientNorm, defaults.maxGradientNorm)
+        targetKL = try values.optionalField(.targetKL, defaults.targetKL)
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import RecoEnvironments
+import RecoRL
+
+/// One training run of `recorl compare`.
+struct ComparisonRun: Codable {
+    var algorithm: String
+    var seed: UInt64
+    var environmentSteps: Int
+    var seconds: Double
+    var gradientSteps: Int
+    /// Mean return of the greedy policy on the fixed evaluation episodes.
+    var finalReturn: Float
+
+    var environmentStepsPerSecond: Double { Double(environmentSteps) / max(seconds, 1e-9) }
+    var updatesPerSecond: Double { Double(gradientSteps) / max(seconds, 1e-9) }
+}
+
+/// An algorithm's runs over all seeds, summarised.
+struct ComparisonSummary: Codable {
+    var algorithm: String
+    var seeds: Int
+    var meanReturn: Float
+    /// Standard deviation of the final return over seeds.
+    var returnStandardDeviation: Float
+    var minimumReturn: Float
+    var maximumReturn: Float
+    var meanSeconds: Double
+    var environmentStepsPerSecond: Double
+    var updatesPerSecond: Double
+
+    init(algorithm: String, runs: [ComparisonRun]) {
+        precondition(!runs.isEmpty, "a summary needs runs")
+        self.algorithm = algorithm
+        seeds = runs.count
+        let returns = runs.map(\.finalReturn)
+        meanReturn = returns.reduce(0, +) / Float(returns.count)
+        let mean = meanReturn
+        returnStandardDeviation = (returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(returns.count)).squareRoot()
+        minimumReturn = returns.min() ?? 0
+        maximumReturn = returns.max() ?? 0
+        let seconds = runs.reduce(0) { $0 + $1.seconds }
+        meanSeconds = seconds / Double(runs.count)
+        environmentStepsPerSecond = Double(runs.reduce(0) { $0 + $1.environmentSteps }) / max(seconds, 1e-9)
+        updatesPerSecond = Double(runs.reduce(0) { $0 + $1.gradientSteps }) / max(seconds, 1e-9)
+    }
+}
+
+/// The uniform-random policy and the best fixed action on the evaluation episodes.
+struct Baselines: Codable {
+    var random: PolicyEvaluation.Result
+    var bestFixedAction: String
+    var bestFixed: PolicyEvaluation.Result
+
+    init(environment name: EnvironmentName, evaluationEnvironment: BatchedEnvironment, episodes: Int) {
+        random = PolicyEvaluation.evaluate(evaluationEnvironment, episodes: episodes, seed: Evaluation.seed,
+                                           policy: PolicyEvaluation.uniformRandom(actions: name.actionNames.count, seed: 7))
+        let fixed = PolicyEvaluation.bestFixedAction(evaluationEnvironment, actions: name.actionNames.count, episodes: episodes,
+                                                     seed: Evaluation.seed)
+        bestFixedAction = name.actionNames[fixed.action]
+        bestFixed = fixed.result
+    }
+}
+
+/// The comparison as a text table, CSV and JSON.
+enum ComparisonReport {
+    static let widths = [30, 9, 7, 17, 9, 12, 11]
+
+    static func table(_ summaries: [ComparisonSummary], baselines: Baselines, episodes: Int) -> String {
+        var lines = ["final greedy return over \(episodes) evaluation episodes (seed \(Evaluation.seed)); mean, spread over seeds",
+                     Table.row(["policy", "return", "std", "min..max", "wall s", "env steps/s", "updates/s"], widths: widths)]
+        for summary in summaries {
+            lines.append(Table.row([
+                "\(summary.algorithm) (\(summary.seeds) seeds)", String(format: "%.3f", summary.meanReturn),
+                String(format: "%.3f", summary.returnStandardDeviation),
+                String(format: "%.3f..%.3f", summary.minimumReturn, summary.maximumReturn),
+                String(format: "%.1f", summary.meanSeconds), String(format: "%.0f", summary.environmentStepsPerSecond),
+                String(format: "%.0f", summary.updatesPerSecond)], widths: widths))
+        }
+        for (label, result) in [("uniform random", baselines.random), ("best fixed: \(baselines.bestFixedAction)", baselines.bestFixed)] {
+            lines.append(Table.row([label, String(format: "%.3f", result.meanReturn), String(format: "%.3f", result.standardDeviation),
+                                    "", "", "", ""], widths: widths))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Writes `compare.csv` (one row per algorithm and baseline) and `compare.json` (summaries, every
+    /// run and the baselines) into `directory`.
+    static func write(runs: [ComparisonRun], summaries: [ComparisonSummary], baselines: Baselines, to directory: URL) throws {
+        var csv = "policy,seeds,mean_return,return_std,min_return,max_return,mean_seconds,env_steps_per_second,updates_per_second\n"
+        for s in summaries {
+            csv += "\(s.algorithm),\(s.seeds),\(s.meanReturn),\(s.returnStandardDeviation),\(s.minimumReturn),\(s.maximumReturn),"
+                + String(format: "%.3f,%.1f,%.1f\n", s.meanSeconds, s.environmentStepsPerSecond, s.updatesPerSecond)
+        }
+        csv += "uniform random,,\(baselines.random.meanReturn),\(baselines.random.standardDeviation),,,,,\n"
+        csv += "\"best fixed: \(baselines.bestFixedAction)\",,\(baselines.bestFixed.meanReturn),\(baselines.bestFixed.standardDeviation),,,,,\n"
+        struct Report: Encodable {
+            var summaries: [ComparisonSummary]
+            var runs: [ComparisonRun]
+            var baselines: Baselines
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        do {
+            try Data(csv.utf8).write(to: directory.appendingPathComponent("compare.csv"))
+            try encoder.encode(Report(summaries: summaries, runs: runs, baselines: baselines))
+                .write(to: directory.appendingPathComponent("compare.json"))
+        } catch {
+            throw CommandError("--out: cannot write the comparison into \(directory.path) (\(error.localizedDescription))")
+        }
+    }
+}

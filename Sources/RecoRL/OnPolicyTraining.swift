@@ -37,7 +37,10 @@ public struct OnPolicyUpdate: Equatable, Sendable {
     var statistics: [String: Float] {
         var named = ["policy_loss": policyLoss, "value_loss": valueLoss, "entropy": entropy]
         if let clipFraction { named["clip_fraction"] = clipFraction }
-        if let approximateKL { named["approx_kl"] = approximateKL }
+        if let approximateKL {
+            named["approx_kl"] = approximateKL
+            named["stopped_early"] = stoppedEarly ? 1 : 0
+        }
         return named
     }
 }

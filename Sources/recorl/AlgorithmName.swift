@@ -12,7 +12,9 @@ enum AlgorithmName: String, ExpressibleByArgument, CaseIterable {
         switch self {
         case .dqn: return []
         case .a2c: return ["entropy", "explained_variance", "learning_rate", "policy_loss", "value_loss"]
-        case .ppo: return ["approx_kl", "clip_fraction", "entropy", "explained_variance", "learning_rate", "policy_loss", "value_loss"]
+        case .ppo:
+            return ["approx_kl", "clip_fraction", "entropy", "explained_variance", "learning_rate", "policy_loss",
+                    "stopped_early", "value_loss"]
         case .sac: return ["actor_loss", "critic_loss", "entropy", "temperature"]
         }
     }

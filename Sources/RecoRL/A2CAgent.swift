@@ -18,7 +18,7 @@ public final class A2CAgent: OnPolicyAlgorithm {
     public private(set) var gradientStepCount: Int
     public var algorithm: String { "a2c" }
 
-    private let logSumExp, entropy, logProbabilities, advantages, coefficients: OwnedBuffer<Float>
+    private let workspace: PolicyStepWorkspace
 
     /// A fresh agent for `environments` copies whose networks also act on batches of up to `maxActingBatch`.
     public convenience init(configuration: A2CConfiguration, observationDimension: Int, actionCount: Int, environments: Int,
@@ -37,12 +37,7 @@ public final class A2CAgent: OnPolicyAlgorithm {
         self.configuration = configuration
         self.networks = networks
         gradientStepCount = gradientSteps
-        let rows = networks.maxBatch
-        logSumExp = OwnedBuffer(repeating: 0, count: rows)
-        entropy = OwnedBuffer(repeating: 0, count: rows)
-        logProbabilities = OwnedBuffer(repeating: 0, count: rows)
-        advantages = OwnedBuffer(repeating: 0, count: rows)
-        coefficients = OwnedBuffer(repeating: 0, count: rows)
+        workspace = PolicyStepWorkspace(rows: networks.maxBatch)
     }
 
     var rolloutSteps: Int { configuration.rolloutSteps }
@@ -69,29 +64,15 @@ public final class A2CAgent: OnPolicyAlgorithm {
 
     /// The loss on `batch`, leaving its (clipped) gradient in the networks.
     func lossAndGradients(_ batch: RolloutMinibatch) -> OnPolicyUpdate {
-        let b = batch.size
-        precondition(b <= networks.maxBatch, "batch of \(b) exceeds the networks' \(networks.maxBatch)")
-        let (logits, values) = networks.forward(batch.observations)
-        let lse = logSumExp.elements.baseAddress!, h = entropy.elements.baseAddress!
-        let logp = logProbabilities.elements.baseAddress!, c = coefficients.elements.baseAddress!
-        Kernels.categoricalStatistics(logits: logits, actions: batch.actions, logSumExp: lse, entropy: h,
-                                      actionLogProbabilities: logp)
-        var advantage = batch.advantages
-        if configuration.normalizeAdvantages {
-            PolicyGradientLoss.normalizeAdvantages(batch.advantages, count: b, into: advantages.elements.baseAddress!)
-            advantage = UnsafePointer(advantages.elements.baseAddress!)
-        }
-        let policyLoss = PolicyGradientLoss.policyGradient(logProbabilities: logp, advantages: advantage, count: b, coefficients: c)
-        let gradients = networks.gradientWorkspaces(rows: b)
-        let valueLoss = PolicyGradientLoss.valueLoss(values: values, returns: batch.returns, oldValues: batch.values,
-                                                     clipRange: nil, coefficient: configuration.valueCoefficient,
-                                                     gradient: gradients.values)
-        Kernels.categoricalGradient(logits: logits, logSumExp: lse, entropy: h, actions: batch.actions,
-                                    actionCoefficients: c, entropyCoefficient: -configuration.entropyCoefficient / Float(b),
-                                    into: gradients.logits)
-        networks.backward(rows: b, maxGradientNorm: configuration.maxGradientNorm)
-        let meanEntropy = (0..<b).reduce(0) { $0 + h[$1] } / Float(b)
-        return OnPolicyUpdate(loss: policyLoss + valueLoss - configuration.entropyCoefficient * meanEntropy,
-                              policyLoss: policyLoss, valueLoss: valueLoss, entropy: meanEntropy, gradientSteps: 1)
+        let evaluation = workspace.evaluate(networks, batch, normalizeAdvantages: configuration.normalizeAdvantages)
+        let policyLoss = PolicyGradientLoss.policyGradient(logProbabilities: evaluation.logProbabilities,
+                                                           advantages: evaluation.advantages, count: batch.size,
+                                                           coefficients: evaluation.coefficients)
+        let (valueLoss, entropy) = workspace.backward(networks, batch, evaluation, valueClipRange: nil,
+                                                      valueCoefficient: configuration.valueCoefficient,
+                                                      entropyCoefficient: configuration.entropyCoefficient,
+                                                      maxGradientNorm: configuration.maxGradientNorm)
+        return OnPolicyUpdate(loss: policyLoss + valueLoss - configuration.entropyCoefficient * entropy,
+                              policyLoss: policyLoss, valueLoss: valueLoss, entropy: entropy, gradientSteps: 1)
     }
 }

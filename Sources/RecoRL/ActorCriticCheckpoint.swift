@@ -1,26 +1,6 @@
 import Foundation
 import RecoNetworks
 
-/// Metadata keys the agents write besides their networks.
-enum AgentMetadataKey {
-    static let algorithm = "algorithm"
-    static let gradientSteps = "gradient_steps"
-
-    /// The key of an algorithm's configuration (`<algorithm>_configuration`).
-    static func configuration(_ algorithm: String) -> String { "\(algorithm)_configuration" }
-}
-
-extension OnPolicyAlgorithm {
-    /// The metadata every on-policy checkpoint carries, with `configuration` in JSON.
-    func checkpointMetadata<C: Encodable>(_ configuration: C, adding metadata: [String: String]) throws -> [String: String] {
-        var all = metadata
-        all[AgentMetadataKey.algorithm] = algorithm
-        all[AgentMetadataKey.configuration(algorithm)] = try AgentCheckpoint.encode(configuration)
-        all[AgentMetadataKey.gradientSteps] = String(gradientStepCount)
-        return all
-    }
-}
-
 /// The parts of an on-policy checkpoint: configuration, networks and step count, checked against each other.
 private func loadOnPolicyParts<C: Decodable>(_ type: C.Type, algorithm: String, checkpoint: Checkpoint, path: String,
                                              shared: (C) -> Bool, maxBatch: (C) -> Int) throws
@@ -32,7 +12,7 @@ private func loadOnPolicyParts<C: Decodable>(_ type: C.Type, algorithm: String, 
         throw CheckpointError.mismatch(path: path, detail: "the configuration's sharedNetwork is \(shared(configuration)) "
                                        + "but the file holds \(networks.isShared ? "one shared network" : "separate actor and critic")")
     }
-    return (configuration, networks, Int(checkpoint.metadata[AgentMetadataKey.gradientSteps] ?? "0") ?? 0)
+    return (configuration, networks, AgentCheckpoint.gradientSteps(in: checkpoint))
 }
 
 extension A2CAgent {

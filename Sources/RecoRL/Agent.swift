@@ -50,7 +50,7 @@ public enum AgentCheckpoint {
     /// file's metadata.
     public static func load(from url: URL, environments: Int = 1, maxActingBatch: Int = 256) throws -> (agent: Agent, metadata: [String: String]) {
         let checkpoint = try Checkpoint.read(from: url)
-        let algorithm = checkpoint.metadata["algorithm"] ?? "nothing"
+        let algorithm = checkpoint.metadata[AgentMetadataKey.algorithm] ?? "nothing"
         switch algorithm {
         case "dqn":
             let loaded = try DQNAgent.load(from: url, environments: environments, maxActingBatch: maxActingBatch)
@@ -81,10 +81,36 @@ public enum AgentCheckpoint {
         }
     }
 
+    /// The gradient steps a checkpoint records (0 when it records none).
+    static func gradientSteps(in checkpoint: Checkpoint) -> Int {
+        Int(checkpoint.metadata[AgentMetadataKey.gradientSteps] ?? "0") ?? 0
+    }
+
     /// `configuration` as compact JSON for checkpoint metadata.
     static func encode<C: Encodable>(_ configuration: C) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try encoder.encode(configuration), as: UTF8.self)
+    }
+}
+
+/// Metadata keys the agents write besides their networks.
+enum AgentMetadataKey {
+    static let algorithm = "algorithm"
+    static let gradientSteps = "gradient_steps"
+
+    /// The key of an algorithm's configuration (`<algorithm>_configuration`).
+    static func configuration(_ algorithm: String) -> String { "\(algorithm)_configuration" }
+}
+
+extension Agent {
+    /// The metadata every agent's checkpoint carries (algorithm, `configuration` in JSON, gradient
+    /// steps), added to the caller's `metadata`.
+    func checkpointMetadata<C: Encodable>(_ configuration: C, adding metadata: [String: String]) throws -> [String: String] {
+        var all = metadata
+        all[AgentMetadataKey.algorithm] = algorithm
+        all[AgentMetadataKey.configuration(algorithm)] = try AgentCheckpoint.encode(configuration)
+        all[AgentMetadataKey.gradientSteps] = String(gradientStepCount)
+        return all
     }
 }

@@ -6,12 +6,9 @@ extension DQNAgent {
     /// Writes the online and target networks, the optimiser state and the configuration to `url`, with
     /// `metadata` (for example the environment's name) alongside. The replay buffer is not saved.
     public func save(to url: URL, metadata: [String: String] = [:]) throws {
-        var all = metadata
-        all[AgentMetadataKey.algorithm] = algorithm
-        all[AgentMetadataKey.configuration(algorithm)] = try AgentCheckpoint.encode(configuration)
-        all[AgentMetadataKey.gradientSteps] = String(gradientStepCount)
         try Checkpoint(items: [.init(name: "online", network: online, optimizer: optimizer),
-                               .init(name: "target", network: target)], metadata: all).write(to: url)
+                               .init(name: "target", network: target)],
+                       metadata: checkpointMetadata(configuration, adding: metadata)).write(to: url)
     }
 
     /// Rebuilds an agent saved by `save(to:metadata:)`, and returns it with the metadata.
@@ -37,7 +34,7 @@ extension DQNAgent {
         let targetNetwork = try target.network.withWorkspaces(for: needed)
         let agent = try DQNAgent(configuration: configuration, online: onlineNetwork, target: targetNetwork, optimizer: adam,
                                  environments: environments,
-                                 gradientSteps: Int(checkpoint.metadata[AgentMetadataKey.gradientSteps] ?? "0") ?? 0)
+                                 gradientSteps: AgentCheckpoint.gradientSteps(in: checkpoint))
         return (agent, checkpoint.metadata)
     }
 }

@@ -19,7 +19,7 @@ public final class PPOAgent: OnPolicyAlgorithm {
     public private(set) var gradientStepCount: Int
     public var algorithm: String { "ppo" }
 
-    private let logSumExp, entropy, logProbabilities, advantages, coefficients: OwnedBuffer<Float>
+    private let workspace: PolicyStepWorkspace
 
     /// A fresh agent for `environments` copies whose networks also act on batches of up to `maxActingBatch`.
     public convenience init(configuration: PPOConfiguration, observationDimension: Int, actionCount: Int, environments: Int,
@@ -39,12 +39,7 @@ public final class PPOAgent: OnPolicyAlgorithm {
         self.configuration = configuration
         self.networks = networks
         gradientStepCount = gradientSteps
-        let rows = networks.maxBatch
-        logSumExp = OwnedBuffer(repeating: 0, count: rows)
-        entropy = OwnedBuffer(repeating: 0, count: rows)
-        logProbabilities = OwnedBuffer(repeating: 0, count: rows)
-        advantages = OwnedBuffer(repeating: 0, count: rows)
-        coefficients = OwnedBuffer(repeating: 0, count: rows)
+        workspace = PolicyStepWorkspace(rows: networks.maxBatch)
     }
 
     var rolloutSteps: Int { configuration.rolloutSteps }
@@ -97,33 +92,20 @@ public final class PPOAgent: OnPolicyAlgorithm {
     /// The loss on a minibatch, leaving its (clipped) gradient in the networks; nil, with gradients
     /// untouched, when the approximate KL exceeds `targetKL`.
     func lossAndGradients(_ batch: RolloutMinibatch) -> OnPolicyUpdate? {
-        let b = batch.size
-        precondition(b <= networks.maxBatch, "minibatch of \(b) exceeds the networks' \(networks.maxBatch)")
-        let (logits, values) = networks.forward(batch.observations)
-        let lse = logSumExp.elements.baseAddress!, h = entropy.elements.baseAddress!
-        let logp = logProbabilities.elements.baseAddress!, c = coefficients.elements.baseAddress!
-        Kernels.categoricalStatistics(logits: logits, actions: batch.actions, logSumExp: lse, entropy: h,
-                                      actionLogProbabilities: logp)
-        var advantage = batch.advantages
-        if configuration.normalizeAdvantages {
-            PolicyGradientLoss.normalizeAdvantages(batch.advantages, count: b, into: advantages.elements.baseAddress!)
-            advantage = UnsafePointer(advantages.elements.baseAddress!)
-        }
-        let surrogate = PolicyGradientLoss.clippedSurrogate(newLogProbabilities: logp, oldLogProbabilities: batch.logProbabilities,
-                                                            advantages: advantage, count: b, clipRange: configuration.clipRange,
-                                                            coefficients: c)
+        let evaluation = workspace.evaluate(networks, batch, normalizeAdvantages: configuration.normalizeAdvantages)
+        let surrogate = PolicyGradientLoss.clippedSurrogate(newLogProbabilities: evaluation.logProbabilities,
+                                                            oldLogProbabilities: batch.logProbabilities,
+                                                            advantages: evaluation.advantages, count: batch.size,
+                                                            clipRange: configuration.clipRange,
+                                                            coefficients: evaluation.coefficients)
         if let targetKL = configuration.targetKL, surrogate.approximateKL > targetKL { return nil }
-        let gradients = networks.gradientWorkspaces(rows: b)
-        let valueLoss = PolicyGradientLoss.valueLoss(values: values, returns: batch.returns, oldValues: batch.values,
-                                                     clipRange: configuration.clipValueLoss ? configuration.clipRange : nil,
-                                                     coefficient: configuration.valueCoefficient, gradient: gradients.values)
-        Kernels.categoricalGradient(logits: logits, logSumExp: lse, entropy: h, actions: batch.actions,
-                                    actionCoefficients: c, entropyCoefficient: -configuration.entropyCoefficient / Float(b),
-                                    into: gradients.logits)
-        networks.backward(rows: b, maxGradientNorm: configuration.maxGradientNorm)
-        let meanEntropy = (0..<b).reduce(0) { $0 + h[$1] } / Float(b)
-        return OnPolicyUpdate(loss: surrogate.loss + valueLoss - configuration.entropyCoefficient * meanEntropy,
-                              policyLoss: surrogate.loss, valueLoss: valueLoss, entropy: meanEntropy,
+        let (valueLoss, entropy) = workspace.backward(networks, batch, evaluation,
+                                                      valueClipRange: configuration.clipValueLoss ? configuration.clipRange : nil,
+                                                      valueCoefficient: configuration.valueCoefficient,
+                                                      entropyCoefficient: configuration.entropyCoefficient,
+                                                      maxGradientNorm: configuration.maxGradientNorm)
+        return OnPolicyUpdate(loss: surrogate.loss + valueLoss - configuration.entropyCoefficient * entropy,
+                              policyLoss: surrogate.loss, valueLoss: valueLoss, entropy: entropy,
                               clipFraction: surrogate.clipFraction, approximateKL: surrogate.approximateKL, gradientSteps: 1)
     }
 }

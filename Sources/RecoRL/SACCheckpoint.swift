@@ -15,10 +15,7 @@ extension SACAgent {
     /// Writes actor, critics and targets with their optimisers, the temperature and the configuration to
     /// `url`, with `metadata` alongside. The replay buffer is not saved.
     public func save(to url: URL, metadata: [String: String] = [:]) throws {
-        var all = metadata
-        all[AgentMetadataKey.algorithm] = algorithm
-        all[AgentMetadataKey.configuration(algorithm)] = try AgentCheckpoint.encode(configuration)
-        all[AgentMetadataKey.gradientSteps] = String(gradientStepCount)
+        var all = try checkpointMetadata(configuration, adding: metadata)
         let moments = temperatureOptimizer.stateBuffers
         all[SACAgent.temperatureKey] = try AgentCheckpoint.encode(
             TemperatureState(logTemperature: logTemperature.values[0], firstMoment: moments[0].buffer[0],
@@ -64,6 +61,6 @@ extension SACAgent {
         try self.init(configuration: configuration, actor: actor, critic1: critic1, critic2: critic2, target1: target1,
                       target2: target2, actorOptimizer: actorAdam, critic1Optimizer: critic1Adam, critic2Optimizer: critic2Adam,
                       logTemperature: logTemperature, temperatureOptimizer: temperatureAdam, environments: environments,
-                      gradientSteps: Int(checkpoint.metadata[AgentMetadataKey.gradientSteps] ?? "0") ?? 0)
+                      gradientSteps: AgentCheckpoint.gradientSteps(in: checkpoint))
     }
 }

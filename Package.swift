@@ -42,10 +42,11 @@ let package = Package(
             ],
             path: "Benchmarks/RecoBench"
         ),
-        .testTarget(name: "RecoTensorTests", dependencies: ["RecoTensor"]),
-        .testTarget(name: "RecoNetworksTests", dependencies: ["RecoNetworks", "RecoTensor"]),
+        .target(name: "RecoTestSupport", dependencies: ["RecoNetworks", "RecoTensor"], path: "Tests/RecoTestSupport"),
+        .testTarget(name: "RecoTensorTests", dependencies: ["RecoTensor", "RecoTestSupport"]),
+        .testTarget(name: "RecoNetworksTests", dependencies: ["RecoNetworks", "RecoTensor", "RecoTestSupport"]),
         .testTarget(name: "RecoEnvironmentsTests", dependencies: ["RecoSimulators", "RecoEnvironments", "RecoTensor"]),
-        .testTarget(name: "RecoRLTests", dependencies: ["RecoRL", "RecoSimulators", "RecoEnvironments", "RecoNetworks", "RecoTensor"]),
+        .testTarget(name: "RecoRLTests", dependencies: ["RecoRL", "RecoTestSupport", "RecoSimulators", "RecoEnvironments", "RecoNetworks", "RecoTensor"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -15,8 +15,10 @@ public final class SequentialNetwork {
     public let layers: [Layer]
     /// Largest batch the workspaces hold.
     public let maxBatch: Int
-    /// Parameters and gradients.
+    /// Parameters and gradients (shared with the network it was made from, for a replica).
     public let parameters: ParameterStore
+    /// Whether this is a forward-only replica (see `replica(maxBatch:)`).
+    public let isReplica: Bool
 
     /// `activations[i]` holds layer `i`'s input; `activations[layers.count]` the output. Index 0 is
     /// nil: the caller's input is used directly.
@@ -30,22 +32,34 @@ public final class SequentialNetwork {
 
     /// Builds the layers of `specs`, checks that their widths chain, and initialises the parameters
     /// from `generator`.
-    public init(_ specs: [LayerSpec], maxBatch: Int, generator: inout RandomGenerator) throws {
+    public convenience init(_ specs: [LayerSpec], maxBatch: Int, generator: inout RandomGenerator) throws {
+        try self.init(specs, maxBatch: maxBatch, sharing: nil)
+        for layer in layers { try layer.initializeParameters(using: &generator) }
+    }
+
+    /// Builds the layers of `specs` with workspaces for `maxBatch` rows, bound to the parameters of
+    /// `shared` when given (a replica) or to a fresh zeroed store.
+    private init(_ specs: [LayerSpec], maxBatch: Int, sharing shared: ParameterStore?) throws {
         self.specs = specs
         self.maxBatch = maxBatch
+        isReplica = shared != nil
         let layers = try SequentialNetwork.buildLayers(specs, maxBatch: maxBatch)
         self.layers = layers
 
-        var tensors: [ParameterTensor] = []
-        var offset = 0
-        for (index, layer) in layers.enumerated() {
-            for shape in layer.parameterShapes {
-                tensors.append(ParameterTensor(name: "\(index).\(shape.name)", shape: shape.shape, offset: offset))
-                offset += shape.count
+        if let shared {
+            parameters = shared
+        } else {
+            var tensors: [ParameterTensor] = []
+            var offset = 0
+            for (index, layer) in layers.enumerated() {
+                for shape in layer.parameterShapes {
+                    tensors.append(ParameterTensor(name: "\(index).\(shape.name)", shape: shape.shape, offset: offset))
+                    offset += shape.count
+                }
             }
+            parameters = ParameterStore(tensors: tensors)
         }
-        parameters = ParameterStore(tensors: tensors)
-        offset = 0
+        var offset = 0
         for layer in layers {
             layer.bind(parameters: parameters.values.baseAddress! + offset,
                        gradients: parameters.gradients.baseAddress! + offset)
@@ -55,21 +69,38 @@ public final class SequentialNetwork {
         // Boundary i (the input of layer i) gets its own buffer unless layer i-1 runs in place.
         var slots = [0]
         var buffers: [Matrix?] = [nil]
-        var gradients: [Matrix] = [Matrix(rows: maxBatch, columns: layers.first?.inputWidth ?? 0)]
+        var gradients: [Matrix] = [Matrix(rows: isReplica ? 0 : maxBatch, columns: layers.first?.inputWidth ?? 0)]
         for (index, layer) in layers.enumerated() {
             if layer.runsInPlace && index > 0 {
                 slots.append(slots[index])
             } else {
                 slots.append(buffers.count)
                 buffers.append(Matrix(rows: maxBatch, columns: layer.outputWidth))
-                gradients.append(Matrix(rows: maxBatch, columns: layer.outputWidth))
+                gradients.append(Matrix(rows: isReplica ? 0 : maxBatch, columns: layer.outputWidth))
             }
         }
         activations = buffers
         activationSlot = slots
         gradientBuffers = gradients
+    }
 
-        for layer in layers { try layer.initializeParameters(using: &generator) }
+    /// A forward-only copy that reads this network's parameters (no copy is made: it sees every
+    /// update) through its own activation workspaces for `maxBatch` rows.
+    ///
+    /// Forward passes of different replicas may run on different threads at once, as long as nothing
+    /// writes the parameters meanwhile; this is how policies act without touching the training
+    /// network's workspaces. A replica has no gradient workspaces and must not run `backward`.
+    public func replica(maxBatch: Int) throws -> SequentialNetwork {
+        try SequentialNetwork(specs, maxBatch: maxBatch, sharing: parameters)
+    }
+
+    /// This network if its workspaces hold `maxBatch` rows, otherwise a copy with larger workspaces
+    /// and the same parameters (networks come back from checkpoints with the batch they were saved with).
+    public func withWorkspaces(for maxBatch: Int) throws -> SequentialNetwork {
+        if self.maxBatch >= maxBatch { return self }
+        let larger = try SequentialNetwork(specs, maxBatch: maxBatch, sharing: nil)
+        larger.copyParameters(from: self)
+        return larger
     }
 
     static func buildLayers(_ specs: [LayerSpec], maxBatch: Int) throws -> [Layer] {
@@ -144,6 +175,7 @@ public final class SequentialNetwork {
     /// output, `B x outputWidth`): writes every parameter gradient (adds to them when `accumulate`),
     /// and the gradient with respect to the input into `inputGradient` when given.
     public func backward(outputGradient: MatrixView, inputGradient: MatrixView? = nil, accumulate: Bool = false) {
+        precondition(!isReplica, "a replica runs forward passes only")
         precondition(lastInput != nil, "backward called before forward")
         precondition(outputGradient.rows == lastBatch && outputGradient.columns == outputWidth,
                      "output gradient is \(outputGradient.rows)x\(outputGradient.columns), expected \(lastBatch)x\(outputWidth)")

@@ -1,3 +1,4 @@
+import RecoTestSupport
 import Testing
 import RecoNetworks
 import RecoTensor

@@ -1,4 +1,5 @@
 import Foundation
+import RecoTestSupport
 import Testing
 @testable import RecoNetworks
 @testable import RecoTensor

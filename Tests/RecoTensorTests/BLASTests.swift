@@ -1,3 +1,4 @@
+import RecoTestSupport
 import Testing
 @testable import RecoTensor
 

@@ -1,7 +1,9 @@
+/// Shared helpers of the test targets: random matrices, closeness checks and the shapes every
+/// kernel test runs through.
 import RecoTensor
 
 /// A `rows x columns` matrix of uniform values in [lower, upper).
-func randomMatrix(_ rows: Int, _ columns: Int, _ generator: inout RandomGenerator,
+public func randomMatrix(_ rows: Int, _ columns: Int, _ generator: inout RandomGenerator,
                   lower: Float = -1, upper: Float = 1) -> Matrix {
     let m = Matrix(rows: rows, columns: columns)
     generator.fillUniform(m.view.flat, lower, upper)
@@ -9,17 +11,17 @@ func randomMatrix(_ rows: Int, _ columns: Int, _ generator: inout RandomGenerato
 }
 
 /// The largest absolute difference between two arrays of equal length.
-func maxDifference(_ a: [Float], _ b: [Float]) -> Float {
+public func maxDifference(_ a: [Float], _ b: [Float]) -> Float {
     precondition(a.count == b.count)
     return zip(a, b).map { abs($0 - $1) }.max() ?? 0
 }
 
 /// Whether `a` and `b` agree elementwise within `absolute + relative * |b|`.
-func allClose(_ a: [Float], _ b: [Float], absolute: Float = 1e-5, relative: Float = 1e-5) -> Bool {
+public func allClose(_ a: [Float], _ b: [Float], absolute: Float = 1e-5, relative: Float = 1e-5) -> Bool {
     a.count == b.count && zip(a, b).allSatisfy { x, y in
         (x == y) || abs(x - y) <= absolute + relative * abs(y)
     }
 }
 
 /// Shapes used across tests: batch 1, small odd sizes, and sizes that are not multiples of 8 or 16.
-let oddShapes: [(Int, Int)] = [(1, 1), (1, 7), (3, 5), (7, 13), (17, 9), (33, 31)]
+public let oddShapes: [(Int, Int)] = [(1, 1), (1, 7), (3, 5), (7, 13), (17, 9), (33, 31)]

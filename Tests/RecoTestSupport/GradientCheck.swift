@@ -10,13 +10,13 @@ import RecoTensor
 /// part (order `h^2` for smooth functions) is of the same size. Tolerances of a few 1e-3 leave room for
 /// both while any real error in a backward pass (a missing term, a wrong transpose, a factor off) shows
 /// up at order 0.1 to 1.
-enum GradientCheck {
-    static let step: Float = 1e-2
-    static let absoluteTolerance = 3e-3
-    static let relativeTolerance = 3e-3
+public enum GradientCheck {
+    public static let step: Float = 1e-2
+    public static let absoluteTolerance = 3e-3
+    public static let relativeTolerance = 3e-3
 
     /// `sum(weights * output)` in Double.
-    static func objective(_ output: MatrixView, _ weights: MatrixView) -> Double {
+    public static func objective(_ output: MatrixView, _ weights: MatrixView) -> Double {
         var total = 0.0
         for r in 0..<output.rows {
             for j in 0..<output.columns { total += Double(output[r, j]) * Double(weights[r, j]) }
@@ -27,7 +27,7 @@ enum GradientCheck {
     /// Largest violation of `|analytic - numeric| <= abs + rel * |numeric|` over the entries of
     /// `buffer`, perturbing each in turn and re-running `evaluate` (which must recompute the objective).
     /// Returns 0 when every entry agrees, otherwise the worst excess and where it happened.
-    static func worstViolation(buffer: UnsafeMutablePointer<Float>, count: Int, analytic: [Float],
+    public static func worstViolation(buffer: UnsafeMutablePointer<Float>, count: Int, analytic: [Float],
                                evaluate: () -> Double) -> (excess: Double, index: Int, analytic: Double, numeric: Double) {
         var worst = (excess: 0.0, index: -1, analytic: 0.0, numeric: 0.0)
         for i in 0..<count {
@@ -46,7 +46,7 @@ enum GradientCheck {
 
     /// Checks a single layer: gradients with respect to every parameter and every input element.
     /// Returns a description of the first disagreement, or nil when all agree.
-    static func check(layer: Layer, batch: Int, generator: inout RandomGenerator,
+    public static func check(layer: Layer, batch: Int, generator: inout RandomGenerator,
                       inputRange: ClosedRange<Float> = -1...1, accumulate: Bool = false) throws -> String? {
         let parameters = Matrix(rows: 1, columns: max(1, layer.parameterCount))
         let gradients = Matrix(rows: 1, columns: max(1, layer.parameterCount))

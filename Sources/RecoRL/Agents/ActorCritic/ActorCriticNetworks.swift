@@ -157,15 +157,3 @@ public final class ActorCriticNetworks {
         }
     }
 }
-
-extension SequentialNetwork {
-    /// This network if its workspaces hold `maxBatch` rows, otherwise a copy with larger workspaces
-    /// (networks come back from checkpoints with the batch size they were saved with).
-    func withWorkspaces(for maxBatch: Int) throws -> SequentialNetwork {
-        if self.maxBatch >= maxBatch { return self }
-        var unused = RandomGenerator(seed: 0)
-        let larger = try SequentialNetwork(specs, maxBatch: maxBatch, generator: &unused)
-        larger.copyParameters(from: self)
-        return larger
-    }
-}

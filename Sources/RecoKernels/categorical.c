@@ -1,4 +1,5 @@
 #include "RecoKernels.h"
+#include "reco_simd.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -20,11 +21,9 @@
 // Vectors are passed to helpers by pointer: a 64-byte vector argument would change the calling convention
 // between the clones (the helpers are inlined, so no memory traffic remains).
 
-#define RECO_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #define RECO_INLINE static inline __attribute__((always_inline))
 
 enum { LANES = 16 };
-typedef float reco_lanes __attribute__((vector_size(64)));
 typedef int32_t reco_masks __attribute__((vector_size(64)));
 
 /// `values` where `mask` is set, +0 elsewhere.

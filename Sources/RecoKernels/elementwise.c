@@ -1,8 +1,7 @@
 #include "RecoKernels.h"
+#include "reco_simd.h"
 
 #pragma clang fp contract(off)
-
-#define RECO_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 
 RECO_CLONES
 void reco_adam_update(float *restrict p, const float *restrict g, float *restrict m, float *restrict v,

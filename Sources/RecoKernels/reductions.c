@@ -1,14 +1,11 @@
 #include "RecoKernels.h"
+#include "reco_simd.h"
 
 #pragma clang fp contract(off)
 
 // Row reductions over the action dimension (Q-value maxima for Bellman targets, greedy actions).
 // Sixteen lanes of independent running maxima let the compiler keep a vector register busy; a plain
 // `m = max(m, x)` chain is one long dependency and does not vectorise without fast-math.
-
-#define RECO_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-
-typedef float reco_lanes __attribute__((vector_size(64)));
 
 RECO_CLONES
 float reco_row_max(const float *row, size_t count) {

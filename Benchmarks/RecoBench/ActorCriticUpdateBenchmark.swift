@@ -32,29 +32,36 @@ struct ActorCriticUpdateResult: Codable {
     }
 
     /// A rollout of `steps x copies` samples with random observations, actions, rewards and values.
+    ///
+    /// The per-step inputs live in `OwnedBuffer`s, whose storage stays valid (and unmoved) for as long as
+    /// the buffers do, so handing their pointers to `RolloutBuffer.add` is well defined.
     static func randomRollout(steps: Int, copies: Int, actions: Int, generator: inout RandomGenerator) -> RolloutBuffer {
         let rollout = RolloutBuffer(steps: steps, environments: copies, observationDimension: dimension)
         let observations = Matrix(rows: copies, columns: dimension)
-        var chosen = [Int32](repeating: 0, count: copies), logProbabilities = [Float](repeating: 0, count: copies)
-        var values = [Float](repeating: 0, count: copies), rewards = [Float](repeating: 0, count: copies)
-        var terminated = [Bool](repeating: false, count: copies)
-        let truncated = [Bool](repeating: false, count: copies)
+        let chosen = OwnedBuffer<Int32>(repeating: 0, count: copies)
+        let logProbabilities = OwnedBuffer<Float>(repeating: 0, count: copies)
+        let values = OwnedBuffer<Float>(repeating: 0, count: copies)
+        let rewards = OwnedBuffer<Float>(repeating: 0, count: copies)
+        let terminated = OwnedBuffer<Bool>(repeating: false, count: copies)
+        let truncated = OwnedBuffer<Bool>(repeating: false, count: copies)
         while !rollout.isFull {
             generator.fillNormal(observations.view.flat)
             for i in 0..<copies {
-                chosen[i] = Int32(generator.index(below: actions))
-                logProbabilities[i] = -Float(Foundation.log(Double(actions))) + 0.1 * generator.normal()
-                values[i] = generator.normal()
-                rewards[i] = generator.uniform()
-                terminated[i] = generator.uniform() < 0.02
+                chosen.elements[i] = Int32(generator.index(below: actions))
+                logProbabilities.elements[i] = -Float(Foundation.log(Double(actions))) + 0.1 * generator.normal()
+                values.elements[i] = generator.normal()
+                rewards.elements[i] = generator.uniform()
+                terminated.elements[i] = generator.uniform() < 0.02
             }
-            rollout.add(observations: observations.view, actions: chosen.withUnsafeBufferPointer { $0 },
-                        logProbabilities: logProbabilities.withUnsafeBufferPointer { $0 },
-                        values: values.withUnsafeBufferPointer { $0 }, rewards: rewards.withUnsafeBufferPointer { $0 },
-                        terminated: terminated.withUnsafeBufferPointer { $0 }, truncated: truncated.withUnsafeBufferPointer { $0 },
-                        finalValues: values.withUnsafeBufferPointer { $0 })
+            rollout.add(observations: observations.view, actions: UnsafeBufferPointer(chosen.elements),
+                        logProbabilities: UnsafeBufferPointer(logProbabilities.elements),
+                        values: UnsafeBufferPointer(values.elements), rewards: UnsafeBufferPointer(rewards.elements),
+                        terminated: UnsafeBufferPointer(terminated.elements),
+                        truncated: UnsafeBufferPointer(truncated.elements),
+                        finalValues: UnsafeBufferPointer(values.elements))
         }
-        values.withUnsafeBufferPointer { rollout.computeAdvantages(lastValues: $0, gamma: 0.99, lambda: 0.95) }
+        rollout.computeAdvantages(lastValues: UnsafeBufferPointer(values.elements), gamma: 0.99, lambda: 0.95)
+        withExtendedLifetime((chosen, logProbabilities, values, rewards, terminated, truncated)) {}
         return rollout
     }
 

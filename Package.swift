@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "RecoNetworks", dependencies: ["RecoTensor"]),
         .target(name: "RecoEnvironments", dependencies: ["RecoTensor"]),
         .target(name: "RecoSimulators", dependencies: ["RecoEnvironments", "RecoTensor"]),
-        .target(name: "RecoRL", dependencies: ["RecoEnvironments", "RecoNetworks", "RecoTensor"]),
+        .target(name: "RecoRL", dependencies: ["RecoEnvironments", "RecoKernels", "RecoNetworks", "RecoTensor"]),
         .executableTarget(
             name: "recorl",
             dependencies: [

@@ -2,19 +2,20 @@ import Foundation
 import RecoKernels
 
 /// Fused kernels for categorical (softmax) policies over a `B x A` table of logits: the statistics and
-/// gradient of A2C/PPO, the soft state value and actor loss of discrete SAC, and sampling.
+/// gradient of A2C/PPO, and sampling. (The soft state value and actor loss of discrete SAC, built on the
+/// same C kernels and helpers, live with the SAC agent in RecoRL.)
 ///
 /// With large action sets (A up to ~1e5) the passes over the table are the cost, so each kernel fuses the
 /// exp with everything computed from it and never materialises the probabilities: statistics make two
-/// passes over a row (max, then exp with both sums), the gradient one, the soft state value two, the soft
-/// actor loss three. Probabilities are `p_ij = exp(z_ij - lse_i)`; actions of probability 0 (logit `-inf`:
-/// masked) contribute nothing, `p log p` counting as 0, so they get probability and gradient exactly 0 and
-/// never produce NaN. Every row needs at least one finite logit (otherwise its results are NaN).
+/// passes over a row (max, then exp with both sums), the gradient one, sampling two and part of a third.
+/// Probabilities are `p_ij = exp(z_ij - lse_i)`; actions of probability 0 (logit `-inf`: masked) contribute
+/// nothing, `p log p` counting as 0, so they get probability and gradient exactly 0 and never produce NaN.
+/// Every row needs at least one finite logit (otherwise its results are NaN).
 ///
 /// Views may have any row stride (logits may be the first A columns of a wider matrix). Large tables are
 /// split by rows over the thread policy's cores; each row is computed on its own, so results do not depend
-/// on the thread count. Each kernel has a plain `...Reference` beside it (Double, several passes) that the
-/// tests compare it with.
+/// on the thread count. Each kernel has a plain internal `...Reference` beside it (Double, several passes)
+/// that the tests compare it with.
 extension Kernels {
     /// Per row of `logits` (`B x A`, `A >= 1`): the log-sum-exp `lse_i`, the entropy `H_i = -sum_j p_ij log p_ij`
     /// and, when `actions` is given, `log pi_i(a_i) = z[i, a_i] - lse_i` into `actionLogProbabilities` (pass both
@@ -37,10 +38,10 @@ extension Kernels {
     }
 
     /// Plain reference for `categoricalStatistics`, in Double.
-    public static func categoricalStatisticsReference(logits: MatrixView, actions: UnsafePointer<Int32>?,
-                                                      logSumExp: UnsafeMutablePointer<Float>,
-                                                      entropy: UnsafeMutablePointer<Float>,
-                                                      actionLogProbabilities: UnsafeMutablePointer<Float>?) {
+    static func categoricalStatisticsReference(logits: MatrixView, actions: UnsafePointer<Int32>?,
+                                               logSumExp: UnsafeMutablePointer<Float>,
+                                               entropy: UnsafeMutablePointer<Float>,
+                                               actionLogProbabilities: UnsafeMutablePointer<Float>?) {
         for r in 0..<logits.rows {
             let (lse, logP) = logSoftmaxReference(logits, row: r)
             logSumExp[r] = Float(lse)
@@ -71,10 +72,10 @@ extension Kernels {
     }
 
     /// Plain reference for `categoricalGradient`, in Double (from the same `logSumExp` and `entropy`).
-    public static func categoricalGradientReference(logits: MatrixView, logSumExp: UnsafePointer<Float>,
-                                                    entropy: UnsafePointer<Float>, actions: UnsafePointer<Int32>,
-                                                    actionCoefficients: UnsafePointer<Float>,
-                                                    entropyCoefficient: Float, into gradient: MatrixView) {
+    static func categoricalGradientReference(logits: MatrixView, logSumExp: UnsafePointer<Float>,
+                                             entropy: UnsafePointer<Float>, actions: UnsafePointer<Int32>,
+                                             actionCoefficients: UnsafePointer<Float>,
+                                             entropyCoefficient: Float, into gradient: MatrixView) {
         for r in 0..<logits.rows {
             let c = Double(actionCoefficients[r]), e = Double(entropyCoefficient)
             var row = [Double](repeating: 0, count: logits.columns)
@@ -86,82 +87,6 @@ extension Kernels {
                 row[j] = c * (taken - p) - e * entropyTerm
             }
             for j in 0..<logits.columns { gradient[r, j] = Float(row[j]) }
-        }
-    }
-
-    /// The soft state value of discrete SAC per row, `V_i = sum_j p_ij (min(q1_ij, q2_ij) - temperature log p_ij)`
-    /// with `p = softmax(logits row i)` (the bootstrap value of the critic's target), into `values`; also the
-    /// entropy per row into `entropy` unless it is nil. `logits`, `q1` and `q2` are `B x A`; outputs hold B
-    /// values. Two passes over each row: the logits' maximum, then one fused pass over logits, q1 and q2.
-    public static func softStateValues(logits: MatrixView, q1: MatrixView, q2: MatrixView, temperature: Float,
-                                       into values: UnsafeMutablePointer<Float>,
-                                       entropy: UnsafeMutablePointer<Float>?) {
-        checkPolicyTable(logits, "softStateValues")
-        checkSameShape(logits, q1, "softStateValues")
-        checkSameShape(logits, q2, "softStateValues")
-        forEachPolicyRow(logits) { r in
-            let row = reco_soft_state_value(logits.rowPointer(r), q1.rowPointer(r), q2.rowPointer(r), logits.columns,
-                                            temperature)
-            values[r] = row.value
-            entropy?[r] = row.entropy
-        }
-    }
-
-    /// Plain reference for `softStateValues`, in Double.
-    public static func softStateValuesReference(logits: MatrixView, q1: MatrixView, q2: MatrixView,
-                                                temperature: Float, into values: UnsafeMutablePointer<Float>,
-                                                entropy: UnsafeMutablePointer<Float>?) {
-        for r in 0..<logits.rows {
-            let (_, logP) = logSoftmaxReference(logits, row: r)
-            var value = 0.0
-            for j in 0..<logits.columns where logP[j] > -.infinity {
-                let q = Swift.min(Double(q1[r, j]), Double(q2[r, j]))
-                value += Foundation.exp(logP[j]) * (q - Double(temperature) * logP[j])
-            }
-            values[r] = Float(value)
-            entropy?[r] = Float(entropyReference(logP))
-        }
-    }
-
-    /// The actor loss of discrete SAC per row, `L_i = sum_j p_ij f_ij` with
-    /// `f_ij = temperature log p_ij - min(q1_ij, q2_ij)`, into `losses`; the entropy per row into `entropy`; and
-    /// into `gradient` (`B x A`, overwritten; may be `logits` itself) the gradient of
-    /// `gradientScale * sum_i L_i` with respect to the logits, `gradientScale * p_ij (f_ij - L_i)` (the Q-values
-    /// are constants; `sum_j p_j d log p_j / dz_k = 0` removes the derivative of `log p` inside `f`). Pass
-    /// `gradientScale = 1 / B` for the mean loss. Three passes over each row: max, one fused pass for loss and
-    /// entropy, one for the gradient.
-    public static func softActorLoss(logits: MatrixView, q1: MatrixView, q2: MatrixView, temperature: Float,
-                                     gradientScale: Float, losses: UnsafeMutablePointer<Float>,
-                                     entropy: UnsafeMutablePointer<Float>, gradient: MatrixView) {
-        checkPolicyTable(logits, "softActorLoss")
-        checkSameShape(logits, q1, "softActorLoss")
-        checkSameShape(logits, q2, "softActorLoss")
-        checkSameShape(logits, gradient, "softActorLoss")
-        forEachPolicyRow(logits) { r in
-            let row = reco_soft_actor_loss(logits.rowPointer(r), q1.rowPointer(r), q2.rowPointer(r), logits.columns,
-                                           temperature, gradientScale, gradient.rowPointer(r))
-            losses[r] = row.value
-            entropy[r] = row.entropy
-        }
-    }
-
-    /// Plain reference for `softActorLoss`, in Double.
-    public static func softActorLossReference(logits: MatrixView, q1: MatrixView, q2: MatrixView, temperature: Float,
-                                              gradientScale: Float, losses: UnsafeMutablePointer<Float>,
-                                              entropy: UnsafeMutablePointer<Float>, gradient: MatrixView) {
-        for r in 0..<logits.rows {
-            let (_, logP) = logSoftmaxReference(logits, row: r)
-            let f = (0..<logits.columns).map { j in
-                Double(temperature) * logP[j] - Swift.min(Double(q1[r, j]), Double(q2[r, j]))
-            }
-            var loss = 0.0
-            for j in 0..<logits.columns where logP[j] > -.infinity { loss += Foundation.exp(logP[j]) * f[j] }
-            for j in 0..<logits.columns {
-                let p = Foundation.exp(logP[j])
-                gradient[r, j] = p > 0 ? Float(Double(gradientScale) * p * (f[j] - loss)) : 0
-            }
-            losses[r] = Float(loss)
-            entropy[r] = Float(entropyReference(logP))
         }
     }
 
@@ -178,8 +103,8 @@ extension Kernels {
     }
 
     /// Plain reference for `sampleCategorical`, in Double.
-    public static func sampleCategoricalReference(logits: MatrixView, uniforms: UnsafePointer<Float>,
-                                                  into actions: UnsafeMutablePointer<Int32>) {
+    static func sampleCategoricalReference(logits: MatrixView, uniforms: UnsafePointer<Float>,
+                                           into actions: UnsafeMutablePointer<Int32>) {
         for r in 0..<logits.rows {
             let (_, logP) = logSoftmaxReference(logits, row: r)
             var chosen = logP.lastIndex { Foundation.exp($0) > 0 } ?? 0
@@ -201,10 +126,11 @@ extension Kernels {
         reco_exp(x, y, count)
     }
 
-    // MARK: - Helpers
+    // MARK: - Helpers (package: the soft actor-critic kernels in RecoRL use them too)
 
+    /// Checks that `logits` is a table of at least one and at most `Int32.max` actions.
     @inline(__always)
-    static func checkPolicyTable(_ logits: MatrixView, _ name: StaticString) {
+    package static func checkPolicyTable(_ logits: MatrixView, _ name: StaticString) {
         precondition(logits.columns > 0, "\(name): a categorical policy needs at least one action")
         precondition(logits.columns <= Int(Int32.max), "\(name): \(logits.columns) actions do not fit Int32")
     }
@@ -220,7 +146,7 @@ extension Kernels {
     /// Runs `body(r)` for every row of `logits`, spread over the thread policy's cores in chunks of at least
     /// ~32k table entries, so small tables stay on the calling thread.
     @inline(__always)
-    static func forEachPolicyRow(_ logits: MatrixView, _ body: (Int) -> Void) {
+    package static func forEachPolicyRow(_ logits: MatrixView, _ body: (Int) -> Void) {
         let minimumRows = (policyChunkEntries + logits.columns - 1) / logits.columns
         ThreadPolicy.parallelChunks(logits.rows, minimumChunk: minimumRows) { rows in
             for r in rows { body(r) }
@@ -231,7 +157,7 @@ extension Kernels {
     static let policyChunkEntries = 32_768
 
     /// Log-sum-exp and log-probabilities of row `r` in Double (`-inf` for actions of probability 0).
-    static func logSoftmaxReference(_ logits: MatrixView, row r: Int) -> (Double, [Double]) {
+    package static func logSoftmaxReference(_ logits: MatrixView, row r: Int) -> (Double, [Double]) {
         let z = (0..<logits.columns).map { Double(logits[r, $0]) }
         let m = z.max() ?? -.infinity
         var total = 0.0
@@ -241,7 +167,7 @@ extension Kernels {
     }
 
     /// `-sum p log p` over log-probabilities, counting `p log p` as 0 where `p = 0`.
-    static func entropyReference(_ logP: [Double]) -> Double {
+    package static func entropyReference(_ logP: [Double]) -> Double {
         var entropy = 0.0
         for value in logP where value > -.infinity { entropy -= Foundation.exp(value) * value }
         return entropy

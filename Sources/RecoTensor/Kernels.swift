@@ -5,7 +5,7 @@
 /// Shapes are checked with preconditions (a mismatch is a programmer error).
 public enum Kernels {
     @inline(__always)
-    static func checkSameShape(_ a: MatrixView, _ b: MatrixView, _ name: StaticString) {
+    package static func checkSameShape(_ a: MatrixView, _ b: MatrixView, _ name: StaticString) {
         precondition(a.rows == b.rows && a.columns == b.columns,
                      "\(name): shapes \(a.rows)x\(a.columns) and \(b.rows)x\(b.columns) differ")
     }

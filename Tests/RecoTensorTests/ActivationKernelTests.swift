@@ -106,7 +106,7 @@ import Testing
             for r in 0..<3 {
                 for j in 0..<11 {
                     let v = Double(x[r, j])
-                    let numeric = Double(dy[r, j]) * (function(v + h) - function(v - h)) / (2 * h)
+                    let numeric = Double(dy[r, j]) * GradientCheck.centralDifference(at: v, step: h, function)
                     #expect(abs(Double(dx[r, j]) - numeric) <= 1e-5 + 1e-4 * abs(numeric), "\(name) at \(v)")
                 }
             }

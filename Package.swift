@@ -1,14 +1,19 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Layers, read downward (each target imports only the ones above it); docs/architecture.md has the diagram.
 let package = Package(
     name: "RecoRL",
     products: [
+        // The engine in one import for embedders (re-exports the five libraries below it).
+        .library(name: "RecoEngine", targets: ["RecoEngine"]),
         .library(name: "RecoTensor", targets: ["RecoTensor"]),
         .library(name: "RecoNetworks", targets: ["RecoNetworks"]),
         .library(name: "RecoEnvironments", targets: ["RecoEnvironments"]),
+        .library(name: "RecoEvaluation", targets: ["RecoEvaluation"]),
         .library(name: "RecoSimulators", targets: ["RecoSimulators"]),
         .library(name: "RecoRL", targets: ["RecoRL"]),
+        .library(name: "RecoExperiments", targets: ["RecoExperiments"]),
         .executable(name: "recorl", targets: ["recorl"]),
         .executable(name: "recorl-bench", targets: ["RecoBench"]),
     ],
@@ -21,23 +26,31 @@ let package = Package(
             path: "Sources/CBLAS",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
+        // C kernels (target_clones), an implementation detail of RecoTensor and RecoRL's fused SAC kernels.
         .target(name: "RecoKernels"),
         .target(name: "RecoTensor", dependencies: ["CBLAS", "RecoKernels"]),
         .target(name: "RecoNetworks", dependencies: ["RecoTensor"]),
         .target(name: "RecoEnvironments", dependencies: ["RecoTensor"]),
+        .target(name: "RecoEvaluation", dependencies: ["RecoEnvironments", "RecoTensor"]),
         .target(name: "RecoSimulators", dependencies: ["RecoEnvironments", "RecoTensor"]),
         .target(name: "RecoRL", dependencies: ["RecoEnvironments", "RecoKernels", "RecoNetworks", "RecoTensor"]),
+        .target(name: "RecoEngine", dependencies: ["RecoEnvironments", "RecoEvaluation", "RecoNetworks", "RecoRL", "RecoTensor"]),
+        .target(
+            name: "RecoExperiments",
+            dependencies: ["RecoRL", "RecoSimulators", "RecoEvaluation", "RecoEnvironments", "RecoNetworks", "RecoTensor"]
+        ),
         .executableTarget(
             name: "recorl",
             dependencies: [
-                "RecoRL", "RecoSimulators", "RecoEnvironments", "RecoNetworks", "RecoTensor",
+                "RecoExperiments", "RecoRL", "RecoSimulators", "RecoNetworks", "RecoTensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "RecoBench",
             dependencies: [
-                "RecoRL", "RecoSimulators", "RecoEnvironments", "RecoNetworks", "RecoTensor", "CBLAS",
+                "RecoExperiments", "RecoRL", "RecoEvaluation", "RecoSimulators", "RecoEnvironments", "RecoNetworks",
+                "RecoTensor", "CBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/RecoBench"
@@ -45,8 +58,13 @@ let package = Package(
         .target(name: "RecoTestSupport", dependencies: ["RecoNetworks", "RecoTensor"], path: "Tests/RecoTestSupport"),
         .testTarget(name: "RecoTensorTests", dependencies: ["RecoTensor", "RecoTestSupport"]),
         .testTarget(name: "RecoNetworksTests", dependencies: ["RecoNetworks", "RecoTensor", "RecoTestSupport"]),
-        .testTarget(name: "RecoEnvironmentsTests", dependencies: ["RecoSimulators", "RecoEnvironments", "RecoTensor"]),
-        .testTarget(name: "RecoRLTests", dependencies: ["RecoRL", "RecoTestSupport", "RecoSimulators", "RecoEnvironments", "RecoNetworks", "RecoTensor"]),
+        .testTarget(name: "RecoEnvironmentsTests", dependencies: ["RecoSimulators", "RecoEnvironments", "RecoEvaluation", "RecoTensor"]),
+        .testTarget(name: "RecoRLTests", dependencies: [
+            "RecoRL", "RecoTestSupport", "RecoSimulators", "RecoEnvironments", "RecoEvaluation", "RecoExperiments",
+            "RecoNetworks", "RecoTensor",
+        ]),
+        // Only the public API, as an embedder sees it (no @testable imports).
+        .testTarget(name: "RecoPublicAPITests", dependencies: ["RecoEngine"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import RecoEnvironments
 import RecoRL
 import RecoTensor
 
@@ -36,7 +37,7 @@ struct ActorCriticUpdateResult: Codable {
     /// The per-step inputs live in `OwnedBuffer`s, whose storage stays valid (and unmoved) for as long as
     /// the buffers do, so handing their pointers to `RolloutBuffer.add` is well defined.
     static func randomRollout(steps: Int, copies: Int, actions: Int, generator: inout RandomGenerator) -> RolloutBuffer {
-        let rollout = RolloutBuffer(steps: steps, environments: copies, observationDimension: dimension)
+        let rollout = RolloutBuffer(steps: steps, copies: copies, observationWidth: dimension)
         let observations = Matrix(rows: copies, columns: dimension)
         let chosen = OwnedBuffer<Int32>(repeating: 0, count: copies)
         let logProbabilities = OwnedBuffer<Float>(repeating: 0, count: copies)
@@ -65,6 +66,11 @@ struct ActorCriticUpdateResult: Codable {
         return rollout
     }
 
+    /// Observations of the benchmark's width, `actions` discrete actions, `copies` environment copies.
+    static func spaces(actions: Int, copies: Int) throws -> EnvironmentSpaces {
+        try EnvironmentSpaces(observationSpace: .unboundedBox(dimension), actionSpace: .discrete(actions), copies: copies)
+    }
+
     static func a2c(actions: Int, budget: Double) throws -> ActorCriticUpdateResult {
         var configuration = A2CConfiguration()
         configuration.hiddenLayers = hidden
@@ -72,8 +78,7 @@ struct ActorCriticUpdateResult: Codable {
         configuration.rolloutSteps = batch / 8
         configuration.entropyCoefficient = 0.01
         var generator = RandomGenerator(seed: 5)
-        let agent = try A2CAgent(configuration: configuration, observationDimension: dimension, actionCount: actions,
-                                 environments: 8, maxActingBatch: 8, generator: &generator)
+        let agent = try A2CAgent(configuration: configuration, spaces: spaces(actions: actions, copies: 8), generator: &generator)
         let rollout = randomRollout(steps: batch / 8, copies: 8, actions: actions, generator: &generator)
         let calls = floorCalls(actorSteps: 1, criticSteps: 1, targetForwards: 0, actions: actions, generator: &generator)
         return time("a2c", actions: actions, budget: budget, calls: calls) { agent.update(rollout.all) }
@@ -86,8 +91,7 @@ struct ActorCriticUpdateResult: Codable {
         configuration.rolloutSteps = 4 * batch / 8
         configuration.minibatches = 4
         var generator = RandomGenerator(seed: 6)
-        let agent = try PPOAgent(configuration: configuration, observationDimension: dimension, actionCount: actions,
-                                 environments: 8, maxActingBatch: 8, generator: &generator)
+        let agent = try PPOAgent(configuration: configuration, spaces: spaces(actions: actions, copies: 8), generator: &generator)
         let rollout = randomRollout(steps: 4 * batch / 8, copies: 8, actions: actions, generator: &generator)
         rollout.shuffle(using: &generator)
         let calls = floorCalls(actorSteps: 1, criticSteps: 1, targetForwards: 0, actions: actions, generator: &generator)
@@ -100,8 +104,7 @@ struct ActorCriticUpdateResult: Codable {
         configuration.batchSize = batch
         configuration.bufferCapacity = 8 * batch
         var generator = RandomGenerator(seed: 7)
-        let agent = try SACAgent(configuration: configuration, observationDimension: dimension, actionCount: actions,
-                                 environments: ReplayBenchmark.copies, maxActingBatch: batch, generator: &generator)
+        let agent = try SACAgent(configuration: configuration, spaces: spaces(actions: actions, copies: 1), generator: &generator)
         ReplayBenchmark.fill(agent.replay, actions: actions, generator: &generator)
         // Actor on s' and s (one backward), two target critics on s', two critics on s (with backward).
         let calls = floorCalls(actorSteps: 1, criticSteps: 2, targetForwards: 3, actions: actions, generator: &generator)

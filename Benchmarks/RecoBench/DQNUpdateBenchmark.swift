@@ -1,4 +1,5 @@
 import Foundation
+import RecoEnvironments
 import RecoRL
 import RecoTensor
 
@@ -29,8 +30,9 @@ struct DQNUpdateResult: Codable {
         configuration.double = false
         configuration.learningRate = 1e-4
         var generator = RandomGenerator(seed: 3)
-        let agent = try DQNAgent(configuration: configuration, observationDimension: dimension, actionCount: actions,
-                                 environments: ReplayBenchmark.copies, maxActingBatch: batch, generator: &generator)
+        let agent = try DQNAgent(configuration: configuration,
+                                 spaces: try EnvironmentSpaces(observationSpace: .unboundedBox(dimension), actionSpace: .discrete(actions)),
+                                 generator: &generator)
         ReplayBenchmark.fill(agent.replay, actions: actions, generator: &generator)
         let widths = [dimension, 256, 256, actions]
         let calls = GemmCall.mlpForward(widths: widths, batch: batch, generator: &generator)

@@ -30,7 +30,7 @@ struct ReplayBenchmark {
 
     static func measure(budget: Double) throws -> ReplayBenchmarkResult {
         var generator = RandomGenerator(seed: 17)
-        let batch = ReplayBatch(size: batchSize, observationDimension: dimension)
+        let batch = ReplayBatch(size: batchSize, observationWidth: dimension)
         // One buffer at a time (each function frees its own), so the process never holds both.
         let uniform = try measureUniform(batch: batch, budget: budget / 3, generator: &generator)
         let prioritized = try measurePrioritized(batch: batch, repetitions: uniform.repetitions, generator: &generator)
@@ -46,9 +46,8 @@ struct ReplayBenchmark {
     /// benchmarks' 200, as samples take microseconds).
     static func measureUniform(batch: ReplayBatch, budget: Double, generator: inout RandomGenerator) throws
         -> (fillSeconds: Double, sampleSeconds: Double, repetitions: Int) {
-        let buffer = try ReplayBuffer(capacity: capacity, observationDimension: dimension, environments: copies,
-                                  nSteps: 3, gamma: 0.99)
-        let fillSeconds = Timing.seconds { fill(buffer, generator: &generator) }
+        let buffer = try ReplayBuffer(capacity: capacity, observationWidth: dimension)
+        let fillSeconds = Timing.seconds { fill(buffer, nSteps: 3, generator: &generator) }
         buffer.sample(into: batch, using: &generator)
         let single = Timing.seconds { buffer.sample(into: batch, using: &generator) }
         let repetitions = Timing.repetitions(single: single, budget: budget, minimum: 100, maximum: 20_000)
@@ -59,9 +58,8 @@ struct ReplayBenchmark {
     /// Median prioritized sample and priority update times, alternating as in training.
     static func measurePrioritized(batch: ReplayBatch, repetitions: Int, generator: inout RandomGenerator) throws
         -> (sampleSeconds: Double, updateSeconds: Double) {
-        let buffer = try PrioritizedReplayBuffer(capacity: capacity, observationDimension: dimension, environments: copies,
-                                             nSteps: 3, gamma: 0.99)
-        fill(buffer, generator: &generator)
+        let buffer = try PrioritizedReplayBuffer(capacity: capacity, observationWidth: dimension)
+        fill(buffer, nSteps: 3, generator: &generator)
         var tdErrors = [Float](repeating: 0, count: batchSize)
         var samples: [Double] = [], updates: [Double] = []
         for _ in 0..<repetitions {
@@ -75,9 +73,12 @@ struct ReplayBenchmark {
         return (Timing.median(samples), Timing.median(updates))
     }
 
-    /// Fills `replay` (fed by `copies` environment copies) to capacity: random observations from a pool,
-    /// random actions among `actions` and rewards, about 1% of steps terminating and 0.5% truncated.
-    static func fill(_ replay: Replay, actions actionCount: Int = 100, generator: inout RandomGenerator) {
+    /// Fills `replay` to capacity through the collectors' path (`nSteps`-step returns formed per copy of
+    /// `copies`, then added as a batch): random observations from a pool, random actions among `actions`
+    /// and rewards, about 1% of steps terminating and 0.5% truncated.
+    static func fill(_ replay: Replay, nSteps: Int = 1, actions actionCount: Int = 100, generator: inout RandomGenerator) {
+        let accumulator = NStepAccumulator(copies: copies, nSteps: nSteps, gamma: 0.99, observationWidth: dimension)
+        let transitions = TransitionBatch(capacity: copies * nSteps, observationWidth: dimension)
         let pool = Matrix(rows: 4096, columns: dimension)
         generator.fillNormal(pool.view.flat)
         var actions = [Int32](repeating: 0, count: copies), rewards = [Float](repeating: 0, count: copies)
@@ -94,8 +95,11 @@ struct ReplayBenchmark {
                 rewards.withUnsafeBufferPointer { r in
                     terminated.withUnsafeBufferPointer { d in
                         truncated.withUnsafeBufferPointer { t in
-                            replay.add(observations: pool.rows(start..<(start + copies)), actions: a, rewards: r,
-                                       nextObservations: pool.rows(next..<(next + copies)), terminated: d, truncated: t)
+                            transitions.removeAll()
+                            accumulator.add(observations: pool.rows(start..<(start + copies)), actions: a, rewards: r,
+                                            nextObservations: pool.rows(next..<(next + copies)), terminated: d, truncated: t,
+                                            into: transitions)
+                            replay.add(transitions)
                         }
                     }
                 }

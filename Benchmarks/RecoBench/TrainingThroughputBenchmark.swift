@@ -1,5 +1,6 @@
 import Foundation
 import RecoEnvironments
+import RecoEvaluation
 import RecoRL
 import RecoSimulators
 import RecoTensor
@@ -18,20 +19,16 @@ struct TrainingThroughputResult: Codable {
     let bestFixedReturn: Float
 
     static func measure(steps: Int, copies: Int, configuration: DQNConfiguration) throws -> TrainingThroughputResult {
-        let environment = VectorEnvironment(count: copies) { _ in MarketingEnvironment() }
+        let environment = VectorEnvironment(copies: copies) { _ in MarketingEnvironment() }
         var generator = RandomGenerator(seed: 11)
-        let evaluation = VectorEnvironment(count: 100) { _ in MarketingEnvironment() }
-        let agent = try DQNAgent(configuration: configuration, observationDimension: environment.observationSpace.width,
-                                 actionCount: environment.actionSpace.choices ?? 0, environments: copies,
-                                 maxActingBatch: max(copies, evaluation.count), generator: &generator)
+        let evaluation = VectorEnvironment(copies: 100) { _ in MarketingEnvironment() }
+        let agent = try DQNAgent(configuration: configuration, for: environment, generator: &generator)
         let start = DispatchTime.now().uptimeNanoseconds
-        try agent.train(on: environment, steps: steps, seed: 11, generator: &generator, reportInterval: steps)
+        try agent.train(on: environment, steps: steps, seed: 11, generator: &generator)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let actions = environment.actionSpace.choices ?? 0
-        let trained = PolicyEvaluation.evaluate(evaluation, episodes: 200, seed: 5, policy: agent.greedyActions)
-        let random = PolicyEvaluation.evaluate(evaluation, episodes: 200, seed: 5,
-                                               policy: PolicyEvaluation.uniformRandom(actions: actions, seed: 6))
-        let fixed = PolicyEvaluation.bestFixedAction(evaluation, actions: actions, episodes: 200, seed: 5)
+        let trained = try PolicyEvaluation.evaluate(evaluation, episodes: 200, seed: 5, policy: agent.greedyPolicy)
+        let random = try PolicyEvaluation.uniformRandom(evaluation, episodes: 200, seed: 5, policySeed: 6)
+        let fixed = try PolicyEvaluation.bestFixedAction(evaluation, episodes: 200, seed: 5)
         return TrainingThroughputResult(environment: "marketing", steps: steps, copies: copies, seconds: seconds,
                                         stepsPerSecond: Double(steps) / seconds, gradientSteps: agent.gradientStepCount,
                                         trainedReturn: trained.meanReturn, randomReturn: random.meanReturn,

@@ -9,7 +9,7 @@ import RecoTensor
 /// All buffers belong to the environment and are overwritten by the next call.
 public protocol BatchedEnvironment: AnyObject {
     /// Number of copies `N`.
-    var count: Int { get }
+    var copies: Int { get }
     /// What one observation looks like (a box of dimension `D`).
     var observationSpace: Space { get }
     /// What one action looks like.

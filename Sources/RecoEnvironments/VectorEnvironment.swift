@@ -5,12 +5,12 @@ import RecoTensor
 /// Copy `i` has its own random stream, so results do not depend on how copies are spread over
 /// threads. Copies of expensive environments are stepped in parallel on the thread policy's cores.
 public final class VectorEnvironment<Copy: Environment>: BatchedEnvironment {
-    public let count: Int
+    public let copies: Int
     public let observationSpace: Space
     public let actionSpace: Space
     // Owned storage (not arrays) so worker threads can update distinct copies without Swift's
     // copy-on-write bookkeeping, and so the buffers handed out stay valid.
-    private let copies: OwnedBuffer<Copy>
+    private let instances: OwnedBuffer<Copy>
     private let generators: OwnedBuffer<RandomGenerator>
     private let current: Matrix
     private let final: Matrix
@@ -21,22 +21,22 @@ public final class VectorEnvironment<Copy: Environment>: BatchedEnvironment {
     private var runningLengths: [Int]
     private var completed: [EpisodeSummary] = []
 
-    /// `count` copies made by `make(i)`.
-    public init(count: Int, make: (Int) -> Copy) {
-        precondition(count >= 1, "a vector environment needs at least one copy")
-        self.count = count
-        copies = OwnedBuffer(count: count, make)
-        generators = OwnedBuffer(count: count) { RandomGenerator(seed: 0, stream: UInt64($0)) }
-        observationSpace = copies.elements[0].observationSpace
-        actionSpace = copies.elements[0].actionSpace
+    /// `copies` copies made by `make(i)`.
+    public init(copies: Int, make: (Int) -> Copy) {
+        precondition(copies >= 1, "a vector environment needs at least one copy")
+        self.copies = copies
+        instances = OwnedBuffer(count: copies, make)
+        generators = OwnedBuffer(count: copies) { RandomGenerator(seed: 0, stream: UInt64($0)) }
+        observationSpace = instances.elements[0].observationSpace
+        actionSpace = instances.elements[0].actionSpace
         let dimension = observationSpace.width
-        current = Matrix(rows: count, columns: dimension)
-        final = Matrix(rows: count, columns: dimension)
-        rewardStorage = OwnedBuffer(repeating: 0, count: count)
-        terminatedStorage = OwnedBuffer(repeating: false, count: count)
-        truncatedStorage = OwnedBuffer(repeating: false, count: count)
-        runningReturns = [Float](repeating: 0, count: count)
-        runningLengths = [Int](repeating: 0, count: count)
+        current = Matrix(rows: copies, columns: dimension)
+        final = Matrix(rows: copies, columns: dimension)
+        rewardStorage = OwnedBuffer(repeating: 0, count: copies)
+        terminatedStorage = OwnedBuffer(repeating: false, count: copies)
+        truncatedStorage = OwnedBuffer(repeating: false, count: copies)
+        runningReturns = [Float](repeating: 0, count: copies)
+        runningLengths = [Int](repeating: 0, count: copies)
     }
 
     public var observations: MatrixView { current.view }
@@ -46,10 +46,10 @@ public final class VectorEnvironment<Copy: Environment>: BatchedEnvironment {
     public var truncated: UnsafeBufferPointer<Bool> { UnsafeBufferPointer(truncatedStorage.elements) }
 
     public func reset(seed: UInt64) {
-        let copies = copies.elements, generators = generators.elements
-        for i in 0..<count {
+        let instances = instances.elements, generators = generators.elements
+        for i in 0..<copies {
             generators[i] = RandomGenerator(seed: seed, stream: UInt64(i))
-            copies[i].reset(using: &generators[i], observation: row(current, i))
+            instances[i].reset(using: &generators[i], observation: row(current, i))
             runningReturns[i] = 0
             runningLengths[i] = 0
             rewardStorage.elements[i] = 0
@@ -61,30 +61,30 @@ public final class VectorEnvironment<Copy: Environment>: BatchedEnvironment {
 
     public func step(_ actions: UnsafeBufferPointer<Int32>) {
         let width = actionSpace.width
-        precondition(actions.count == count * width, "\(actions.count) actions for \(count) copies of width \(width)")
+        precondition(actions.count == copies * width, "\(actions.count) actions for \(copies) copies of width \(width)")
         let dimension = observationSpace.width
-        let copies = copies.elements, generators = generators.elements, current = current, final = final
+        let instances = instances.elements, generators = generators.elements, current = current, final = final
         let rewards = rewardStorage.elements, terminated = terminatedStorage.elements, truncated = truncatedStorage.elements
         let work: (Range<Int>) -> Void = { range in
             for i in range {
                 let action = UnsafeBufferPointer(rebasing: actions[(i * width)..<((i + 1) * width)])
                 let observation = UnsafeMutableBufferPointer(start: current.view.rowPointer(i), count: dimension)
-                let outcome = copies[i].step(action, using: &generators[i], observation: observation)
+                let outcome = instances[i].step(action, using: &generators[i], observation: observation)
                 rewards[i] = outcome.reward
                 terminated[i] = outcome.terminated
                 truncated[i] = outcome.truncated
                 if outcome.terminated || outcome.truncated {
                     final.view.rowPointer(i).update(from: observation.baseAddress!, count: dimension)
-                    copies[i].reset(using: &generators[i], observation: observation)
+                    instances[i].reset(using: &generators[i], observation: observation)
                 }
             }
         }
         if Copy.isExpensive {
-            ThreadPolicy.parallelChunks(count, minimumChunk: 1, work)
+            ThreadPolicy.parallelChunks(copies, minimumChunk: 1, work)
         } else {
-            work(0..<count)
+            work(0..<copies)
         }
-        for i in 0..<count {
+        for i in 0..<copies {
             runningReturns[i] += rewards[i]
             runningLengths[i] += 1
             if terminated[i] || truncated[i] {
@@ -102,8 +102,8 @@ public final class VectorEnvironment<Copy: Environment>: BatchedEnvironment {
 
     /// Copy `i` as it is now (for example to explain its state).
     public func copy(_ i: Int) -> Copy {
-        precondition(i >= 0 && i < count, "copy \(i) outside 0..<\(count)")
-        return copies.elements[i]
+        precondition(i >= 0 && i < copies, "copy \(i) outside 0..<\(copies)")
+        return instances.elements[i]
     }
 
     private func row(_ matrix: Matrix, _ i: Int) -> UnsafeMutableBufferPointer<Float> {

@@ -27,7 +27,7 @@ public struct MarketingEnvironment: Environment {
     private var baseline: MarketingUser
 
     /// Number of observation values: the ten features and the fraction of contacts used.
-    public static let observationDimension = 11
+    public static let observationWidth = 11
     /// Names of the observation values, in order.
     public static let observationNames = MarketingUser.featureNames + ["contacts_used"]
 
@@ -43,8 +43,8 @@ public struct MarketingEnvironment: Environment {
     }
 
     public var observationSpace: Space {
-        .box(lower: [Float](repeating: 0, count: MarketingEnvironment.observationDimension),
-             upper: [Float](repeating: 1, count: MarketingEnvironment.observationDimension))
+        .box(lower: [Float](repeating: 0, count: MarketingEnvironment.observationWidth),
+             upper: [Float](repeating: 1, count: MarketingEnvironment.observationWidth))
     }
 
     public var actionSpace: Space { .discrete(MarketingStrategy.catalogue.count) }
@@ -82,11 +82,11 @@ public struct MarketingEnvironment: Environment {
     }
 
     /// Writes the observation of `user` after `contactsUsed` of `contactsPerEpisode` contacts into
-    /// `observation` (`observationDimension` values), as the environment shows it to an agent.
+    /// `observation` (`observationWidth` values), as the environment shows it to an agent.
     public static func observation(of user: MarketingUser, contactsUsed: Int, contactsPerEpisode: Int,
                                    into observation: UnsafeMutableBufferPointer<Float>) {
-        precondition(observation.count == observationDimension,
-                     "a marketing observation has \(observationDimension) values, the buffer has \(observation.count)")
+        precondition(observation.count == observationWidth,
+                     "a marketing observation has \(observationWidth) values, the buffer has \(observation.count)")
         for index in 0..<MarketingUser.featureCount {
             observation[index] = user[feature: index] / MarketingUser.featureRanges[index].upperBound
         }

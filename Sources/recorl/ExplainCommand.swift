@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RecoExperiments
 import RecoRL
 import RecoSimulators
 import RecoTensor
@@ -19,26 +20,26 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         let (agent, environment) = try SavedAgent.load(checkpoint)
-        guard environment == .marketing else {
-            throw CommandError("--checkpoint: \(checkpoint) was trained on \(environment.rawValue); explain needs a marketing policy")
+        guard environment.name == EnvironmentEntry.marketing.name else {
+            throw ExperimentError("--checkpoint: \(checkpoint) was trained on \(environment.name); explain needs a marketing policy")
         }
         let parsed: MarketingUser
         do {
             parsed = try MarketingUser.parse(user)
         } catch {
-            throw CommandError("--user: \(error)")
+            throw ExperimentError("--user: \(error)")
         }
         let perEpisode = MarketingEnvironment().contactsPerEpisode
         guard contactsUsed >= 0 && contactsUsed < perEpisode else {
-            throw CommandError("--contacts-used: \(contactsUsed) is not valid; expected 0...\(perEpisode - 1)")
+            throw ExperimentError("--contacts-used: \(contactsUsed) is not valid; expected 0...\(perEpisode - 1)")
         }
-        let observation = Matrix(rows: 1, columns: MarketingEnvironment.observationDimension)
+        let observation = Matrix(rows: 1, columns: MarketingEnvironment.observationWidth)
         MarketingEnvironment.observation(of: parsed, contactsUsed: contactsUsed, contactsPerEpisode: perEpisode,
                                          into: observation.view.flat)
-        var greedy: [Int32] = [0]
-        greedy.withUnsafeMutableBufferPointer { agent.greedyActions(observation.view, into: $0) }
-        let chosen = Int(greedy[0])
-        let values = agent.actionScores(observation.view).toArray()
+        let features = observation.toArray()
+        let policy = agent.greedyPolicy
+        let chosen = try policy.action(for: features)
+        let values = try policy.scores(for: features)
         let strategy = MarketingStrategy.catalogue[chosen]
 
         print("User features:")
@@ -49,7 +50,7 @@ struct ExplainCommand: ParsableCommand {
         print("Agent action chosen: #\(chosen) -> \(strategy.name)")
         print(String(format: "Reward achieved: %.2f", MarketingEnvironment.reward(for: parsed, strategy: strategy)))
         print("")
-        print(Table.row(["strategy", agent.actionScoreKind.rawValue, "reward"], widths: [34, 11, 8]))
+        print(Table.row(["strategy", (policy.scoreKind ?? .qValue).rawValue, "reward"], widths: [34, 11, 8]))
         for index in values.indices.sorted(by: { values[$0] > values[$1] }) {
             let candidate = MarketingStrategy.catalogue[index]
             let marker = index == chosen ? "* " : "  "

@@ -14,7 +14,7 @@ struct ProgressReporter {
         var details = String(format: "%d/%d steps  %.0f steps/s  return %@", progress.step, progress.totalSteps,
                              progress.stepsPerSecond, meanReturn)
         if let epsilon = progress.epsilon { details += String(format: "  epsilon %.3f", epsilon) }
-        if let entropy = progress.statistics["entropy"] { details += String(format: "  entropy %.3f", entropy) }
+        if let entropy = progress.metrics[.entropy] { details += String(format: "  entropy %.3f", entropy) }
         if interactive {
             let width = 30
             let filled = Int(fraction * Double(width))

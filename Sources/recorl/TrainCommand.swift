@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import RecoEnvironments
+import RecoExperiments
 import RecoRL
 import RecoTensor
 
@@ -11,8 +11,8 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a recommendation policy and compare it with random and best-fixed-strategy baselines.")
 
-    @Option(help: "Environment: \(EnvironmentName.allValueStrings.joined(separator: ", ")).") var env: EnvironmentName = .marketing
-    @Option(help: "Algorithm: \(AlgorithmName.allValueStrings.joined(separator: ", ")).") var algo: AlgorithmName = .dqn
+    @Option(help: "Environment: \(EnvironmentCatalog.standard.names.joined(separator: ", ")).") var env = "marketing"
+    @Option(help: "Algorithm: \(AlgorithmRegistry.standard.names.joined(separator: ", ")).") var algo = "dqn"
     @Option(help: "Environment steps over all copies (default: the environment's own for the algorithm).") var steps: Int?
     @Option(help: "Environment copies stepped together.") var envs: Int = 8
     @Option(help: "Random seed.") var seed: UInt64 = 1
@@ -35,73 +35,61 @@ struct TrainCommand: ParsableCommand {
         if evalEpisodes < 1 { throw ValidationError("--eval-episodes: \(evalEpisodes) is not valid; expected a positive integer") }
         if let nSteps, nSteps < 1 { throw ValidationError("--n-steps: \(nSteps) is not valid; expected a positive integer") }
         if let threads, threads < 1 { throw ValidationError("--threads: \(threads) is not valid; expected at least 1") }
-        if algo != .dqn {
+        let experiment = Experiment()
+        _ = try experiment.catalog.entry(named: env)
+        _ = try experiment.algorithm(named: algo)
+        if algo != AlgorithmEntry.dqn.name {
             let dqnFlags = [("--double", double != nil), ("--dueling", dueling != nil), ("--n-steps", nSteps != nil),
                             ("--prioritized", prioritized != nil)]
             if let (flag, _) = dqnFlags.first(where: \.1) {
-                throw ValidationError("\(flag): applies to --algo dqn only, not \(algo.rawValue)")
+                throw ValidationError("\(flag): applies to --algo dqn only, not \(algo)")
             }
         }
     }
 
-    /// The configuration from the preset, the `--config` file and the DQN flags, in that order.
-    func resolvedConfiguration() throws -> AlgorithmConfiguration {
-        var resolved = try algo.configuration(for: env, file: config)
-        if case var .dqn(configuration) = resolved {
-            if let double { configuration.double = double }
-            if let dueling { configuration.dueling = dueling }
-            if let nSteps { configuration.nSteps = nSteps }
-            if let prioritized { configuration.prioritized = prioritized }
-            resolved = .dqn(configuration)
+    /// The run as the experiments layer takes it: preset or `--config` file, then the DQN switches.
+    var request: TrainingRequest {
+        var request = TrainingRequest()
+        request.environment = env
+        request.algorithm = algo
+        request.steps = steps
+        request.copies = envs
+        request.seed = seed
+        request.configurationFile = config
+        request.evaluationInterval = evalInterval
+        request.evaluationEpisodes = evalEpisodes
+        request.output = out
+        let (double, dueling, nSteps, prioritized) = (double, dueling, nSteps, prioritized)
+        request.adjust = { configuration in
+            guard var dqn = configuration as? DQNConfiguration else { return configuration }
+            if let double { dqn.double = double }
+            if let dueling { dqn.dueling = dueling }
+            if let nSteps { dqn.nSteps = nSteps }
+            if let prioritized { dqn.prioritized = prioritized }
+            return dqn
         }
-        try resolved.validate(environments: envs, file: config)
-        return resolved
+        return request
     }
 
     func run() throws {
         if let threads { ThreadPolicy.setThreadCount(threads) }
-        let configuration = try resolvedConfiguration()
-        let totalSteps = steps ?? env.defaultTrainingSteps(for: algo)
-        let directory = URL(fileURLWithPath: out)
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw CommandError("--out: cannot create directory \(out) (\(error.localizedDescription))")
-        }
-        try configuration.json().write(to: directory.appendingPathComponent("config.json"))
-        let metrics = try MetricsLog(directory: directory, statisticNames: algo.statisticNames)
-
-        let environment = env.make(copies: envs)
-        let evaluationEnvironment = env.make(copies: min(evalEpisodes, 100))
-        var generator = RandomGenerator(seed: seed)
-        let agent = try configuration.makeAgent(observationDimension: environment.observationSpace.width,
-                                                actionCount: env.actionNames.count, environments: envs,
-                                                maxActingBatch: max(envs, evaluationEnvironment.count), generator: &generator)
-        print("recorl train: \(algo.rawValue) on \(env.rawValue), \(totalSteps) steps, \(envs) copies, seed \(seed)")
+        let experiment = Experiment()
+        let request = request
+        let configuration = try experiment.resolvedConfiguration(request)
+        let environment = try experiment.catalog.entry(named: env)
+        let algorithm = try experiment.algorithm(named: algo)
+        let totalSteps = steps ?? environment.defaultTrainingSteps(for: algorithm)
+        print("recorl train: \(algo) on \(env), \(totalSteps) steps, \(envs) copies, seed \(seed)")
         print("\(configuration.summary); BLAS \(BLASKernels.coreName), \(ThreadPolicy.threadCount) threads")
         let reporter = ProgressReporter()
         let interval = evalInterval ?? max(1, totalSteps / 10)
         // A terminal's bar redraws often; logs get one line per evaluation.
         let displayInterval = reporter.interactive ? max(1, min(interval, totalSteps / 200)) : interval
-        var nextEvaluation = interval
-        var failure: Error?
-        try agent.train(on: environment, steps: totalSteps, seed: seed, generator: &generator,
-                        reportInterval: displayInterval) { progress in
-            reporter.show(progress)
-            guard progress.step >= nextEvaluation || progress.step >= progress.totalSteps else { return }
-            nextEvaluation += interval * ((progress.step - nextEvaluation) / interval + 1)
-            let evaluation = Evaluation.greedy(agent, on: evaluationEnvironment, episodes: evalEpisodes, seed: Evaluation.seed)
-            do {
-                try metrics.append(MetricsRow(progress: progress, evaluationMeanReturn: evaluation.meanReturn))
-            } catch {
-                failure = error
-            }
+        let outcome = try experiment.train(request, displayInterval: displayInterval, display: reporter.show)
+        if let directory = outcome.directory {
+            print("saved \(directory.checkpoint.path); metrics in \(directory.metricsCSV.path)")
         }
-        if let failure { throw failure }
-        let checkpoint = directory.appendingPathComponent("checkpoint.safetensors")
-        try agent.save(to: checkpoint, metadata: ["environment": env.rawValue, "seed": String(seed)])
-        print("saved \(checkpoint.path); metrics in \(directory.appendingPathComponent("metrics.csv").path)")
         print("")
-        print(Evaluation.comparisonTable(agent, environment: env, episodes: evalEpisodes))
+        print(try EvaluationSettings.comparisonTable(outcome.agent, environment: environment, episodes: evalEpisodes))
     }
 }

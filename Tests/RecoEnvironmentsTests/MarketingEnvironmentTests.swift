@@ -7,7 +7,7 @@ import Testing
     /// An environment started with `user`, and its first observation.
     static func started(with user: MarketingUser, contacts: Int = 10) -> (MarketingEnvironment, [Float]) {
         var environment = MarketingEnvironment(contactsPerEpisode: contacts)
-        var observation = [Float](repeating: .nan, count: MarketingEnvironment.observationDimension)
+        var observation = [Float](repeating: .nan, count: MarketingEnvironment.observationWidth)
         observation.withUnsafeMutableBufferPointer { environment.reset(to: user, observation: $0) }
         return (environment, observation)
     }

@@ -17,7 +17,7 @@ import RecoTensor
     func checkpointRestoresTheAgent(algorithm: String) throws {
         var generator = RandomGenerator(seed: 51)
         let environment = VectorEnvironment(count: 4) { _ in MarketingEnvironment() }
-        let d = MarketingEnvironment.observationDimension
+        let d = MarketingEnvironment.observationWidth
         let agent: Agent
         switch algorithm {
         case "a2c":

@@ -12,7 +12,7 @@ import RecoTensor
 
     func makeAgent(_ algorithm: Algorithm, cartPole: Bool, environments: Int,
                    generator: inout RandomGenerator) throws -> Agent {
-        let (d, a) = cartPole ? (4, 2) : (MarketingEnvironment.observationDimension, 18)
+        let (d, a) = cartPole ? (4, 2) : (MarketingEnvironment.observationWidth, 18)
         switch algorithm {
         case .a2c:
             return try A2CAgent(configuration: cartPole ? .cartPole : .marketing, observationDimension: d, actionCount: a,

@@ -3,73 +3,77 @@ import RecoEnvironments
 import RecoNetworks
 import RecoTensor
 
-/// What every agent offers, whatever its algorithm: training on a batched environment, greedy acting,
-/// per-action scores for explanations, and checkpoints. The command line, evaluations and benchmarks
-/// work through this protocol.
+/// What every agent offers, whatever its algorithm: its policies, a trainer, and checkpoints. The
+/// command line, the algorithm registry, evaluations and benchmarks work through this protocol.
+///
+/// An agent is not reentrant: train it from one thread. Its policies are safe to share between
+/// threads (see `Policy`) while it is not training.
 public protocol Agent: AnyObject {
-    /// The algorithm's short name (`dqn`, `a2c`, `ppo`, `sac`), as written in checkpoints.
+    /// The algorithm's registry name (`dqn`, `a2c`, `ppo`, `sac`), as written in checkpoints.
     var algorithm: String { get }
-    var observationDimension: Int { get }
+    /// Width `D` of the observations it acts on.
+    var observationWidth: Int { get }
+    /// Number of discrete actions `A`.
     var actionCount: Int { get }
     /// Gradient steps taken.
     var gradientStepCount: Int { get }
-    /// What `actionScores` returns: Q values or probabilities.
-    var actionScoreKind: ActionScoreKind { get }
-
-    /// The agent's best action (highest score, lowest index on ties) for each of `N` observations.
-    func greedyActions(_ observations: MatrixView, into actions: UnsafeMutableBufferPointer<Int32>)
-    /// Each action's score for each observation (`N x A`), as a view valid until the agent's next forward pass.
-    func actionScores(_ observations: MatrixView) -> MatrixView
-    /// Trains for `steps` environment steps (over all copies), calling `report` every `reportInterval`
-    /// steps and at the end. The environment is reset with `seed`; all other randomness comes from
-    /// `generator`. Throws `TrainingError.diverged` when an update's loss stops being finite.
-    func train(on environment: BatchedEnvironment, steps: Int, seed: UInt64, generator: inout RandomGenerator,
-               reportInterval: Int, report: (TrainingProgress) -> Void) throws
+    /// The policy to deploy and evaluate: the best action by the agent's current estimates.
+    var greedyPolicy: Policy { get }
+    /// The policy the agent collects experience with (epsilon-greedy for value agents, sampling for
+    /// policy agents), at its current exploration settings.
+    var explorationPolicy: Policy { get }
+    /// The trainer that drives this agent's learning loop (off-policy or on-policy).
+    func makeTrainer() -> Trainer
     /// Writes the networks, optimiser state and hyper-parameters to `url`, with `metadata` alongside.
     func save(to url: URL, metadata: [String: String]) throws
 }
 
-/// The meaning of an agent's per-action scores.
-public enum ActionScoreKind: String, Sendable {
-    /// Expected discounted return of taking the action (value-based agents).
-    case qValue = "Q value"
-    /// Probability that the policy picks the action (policy-based agents).
-    case probability = "probability"
+/// A training loop: steps a batched environment, feeds the agent's learner, runs callbacks.
+public protocol Trainer {
+    /// Trains for `steps` environment steps (over all copies; rounded up to whole vector steps or
+    /// rollouts). The environment is reset with `seed`; all other randomness comes from `generator`.
+    /// Returns the final progress. Throws `TrainingError` when the environment does not fit the agent
+    /// or an update diverges, and whatever a callback throws.
+    func train(on environment: BatchedEnvironment, steps: Int, seed: UInt64, generator: inout RandomGenerator,
+               callbacks: [TrainingCallback]) throws -> TrainingProgress
 }
 
-extension DQNAgent: Agent {
-    public var algorithm: String { "dqn" }
-    public var actionScoreKind: ActionScoreKind { .qValue }
-    public func actionScores(_ observations: MatrixView) -> MatrixView { values(observations) }
-}
-
-/// Loading any agent from a checkpoint, by the algorithm it records.
-public enum AgentCheckpoint {
-    /// Rebuilds the agent saved at `url` (its algorithm is read from the file) for acting on batches of up
-    /// to `maxActingBatch` observations and training on `environments` copies; returns it with the
-    /// file's metadata.
-    public static func load(from url: URL, environments: Int = 1, maxActingBatch: Int = 256) throws -> (agent: Agent, metadata: [String: String]) {
-        let checkpoint = try Checkpoint.read(from: url)
-        let algorithm = checkpoint.metadata[AgentMetadataKey.algorithm] ?? "nothing"
-        switch algorithm {
-        case "dqn":
-            let loaded = try DQNAgent.load(from: url, environments: environments, maxActingBatch: maxActingBatch)
-            return (loaded.agent, loaded.metadata)
-        case "a2c":
-            return (try A2CAgent(checkpoint: checkpoint, path: url.path, environments: environments, maxActingBatch: maxActingBatch),
-                    checkpoint.metadata)
-        case "ppo":
-            return (try PPOAgent(checkpoint: checkpoint, path: url.path, environments: environments, maxActingBatch: maxActingBatch),
-                    checkpoint.metadata)
-        case "sac":
-            return (try SACAgent(checkpoint: checkpoint, path: url.path, environments: environments, maxActingBatch: maxActingBatch),
-                    checkpoint.metadata)
-        default:
-            throw CheckpointError.invalidField(path: url.path, field: "__metadata__.algorithm", value: algorithm,
-                                               expected: "one of dqn, a2c, ppo, sac")
-        }
+extension Agent {
+    /// Trains with the agent's own trainer (see `Trainer.train`).
+    @discardableResult
+    public func train(on environment: BatchedEnvironment, steps: Int, seed: UInt64, generator: inout RandomGenerator,
+                      callbacks: [TrainingCallback] = []) throws -> TrainingProgress {
+        try makeTrainer().train(on: environment, steps: steps, seed: seed, generator: &generator, callbacks: callbacks)
     }
 
+    /// Writes a checkpoint without extra metadata.
+    public func save(to url: URL) throws { try save(to: url, metadata: [:]) }
+
+    /// Throws unless `environment` shows observations of this agent's width and takes its actions.
+    func checkFits(_ environment: BatchedEnvironment) throws {
+        guard environment.observationSpace.width == observationWidth else {
+            throw TrainingError.incompatibleEnvironment(field: "observationSpace.width",
+                                                        value: "\(environment.observationSpace.width)",
+                                                        expected: "\(observationWidth), the agent's observation width")
+        }
+        guard environment.actionSpace.choices == actionCount else {
+            throw TrainingError.incompatibleEnvironment(field: "actionSpace", value: "\(environment.actionSpace)",
+                                                        expected: "discrete(\(actionCount)), the agent's actions")
+        }
+    }
+}
+
+/// Metadata keys the agents write besides their networks.
+enum AgentMetadataKey {
+    static let algorithm = "algorithm"
+    static let gradientSteps = "gradient_steps"
+
+    /// The key of an algorithm's configuration (`<algorithm>_configuration`).
+    static func configuration(_ algorithm: String) -> String { "\(algorithm)_configuration" }
+}
+
+/// Reading and writing the metadata every agent's checkpoint carries.
+enum AgentCheckpoint {
     /// Decodes the JSON configuration stored under `key` in a checkpoint's metadata.
     static func configuration<C: Decodable>(_ type: C.Type, in checkpoint: Checkpoint, key: String, path: String) throws -> C {
         let text = checkpoint.metadata[key] ?? ""
@@ -79,6 +83,16 @@ public enum AgentCheckpoint {
             throw CheckpointError.invalidField(path: path, field: "__metadata__.\(key)", value: text.isEmpty ? "nothing" : text,
                                                expected: "a \(C.self) in JSON (\(error))")
         }
+    }
+
+    /// The configuration of `algorithm`, after checking that the checkpoint was written by that algorithm.
+    static func configuration<C: Decodable>(_ type: C.Type, algorithm: String, in checkpoint: Checkpoint,
+                                            path: String) throws -> C {
+        let recorded = checkpoint.metadata[AgentMetadataKey.algorithm] ?? "nothing"
+        guard recorded == algorithm else {
+            throw CheckpointError.invalidField(path: path, field: "__metadata__.algorithm", value: recorded, expected: algorithm)
+        }
+        return try configuration(C.self, in: checkpoint, key: AgentMetadataKey.configuration(algorithm), path: path)
     }
 
     /// The gradient steps a checkpoint records (0 when it records none).
@@ -92,15 +106,6 @@ public enum AgentCheckpoint {
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try encoder.encode(configuration), as: UTF8.self)
     }
-}
-
-/// Metadata keys the agents write besides their networks.
-enum AgentMetadataKey {
-    static let algorithm = "algorithm"
-    static let gradientSteps = "gradient_steps"
-
-    /// The key of an algorithm's configuration (`<algorithm>_configuration`).
-    static func configuration(_ algorithm: String) -> String { "\(algorithm)_configuration" }
 }
 
 extension Agent {

@@ -11,7 +11,7 @@ import RecoTensor
 /// to the smallest priority, so `w_i = (p_i / p_min)^(-beta)` lies in (0, 1]. The agent anneals `beta`
 /// towards 1 over training.
 ///
-/// Storage and n-step returns are those of `ReplayBuffer`; the priorities live in a `SumTree` (for
+/// Storage is that of `ReplayBuffer`; the priorities live in a `SumTree` (for
 /// sampling, in Double) and a min tree (for `p_min`) over the slots. Sampling is stratified: the total
 /// is cut into `B` equal segments and one point drawn uniformly in each is looked up in the sum tree,
 /// O(log capacity) per transition. Nothing is allocated per call once the largest batch has been seen.
@@ -20,12 +20,8 @@ public final class PrioritizedReplayBuffer: Replay {
     public var capacity: Int { storage.capacity }
     /// Number of transitions stored.
     public var count: Int { storage.count }
-    /// Observation dimension `D`.
-    public var observationDimension: Int { storage.dimension }
-    /// Number of environment copies `N` each `add` takes a step of.
-    public var environments: Int { accumulator.environments }
-    /// Steps `n` each transition's reward covers (fewer at the end of an episode).
-    public var nSteps: Int { accumulator.nSteps }
+    /// Observation width `D`.
+    public var observationWidth: Int { storage.observationWidth }
     /// How strongly priorities shape sampling: 0 is uniform, 1 fully proportional.
     public let alpha: Float
     /// How fully the importance weights correct the sampling bias: 0 not at all, 1 fully.
@@ -38,39 +34,35 @@ public final class PrioritizedReplayBuffer: Replay {
     /// The largest leaf value `p^alpha` given so far; new transitions start with it.
     private(set) var maxPriority: Float = 1
     let storage: ReplayStorage
-    private let accumulator: NStepAccumulator
     let sums: SumTree
     private let minima: PrioritizedMinTree
     /// Workspaces: the point each draw looks up, the new priorities of an update.
     private let targets = ReplayScratch<Double>(filler: 0)
     private let priorities = ReplayScratch<Float>(filler: 0)
 
-    /// A buffer like `ReplayBuffer(capacity:observationDimension:environments:nSteps:gamma:)` with
-    /// priority exponent `alpha`, initial importance exponent `beta` and priority offset `epsilon`.
-    public init(capacity: Int, observationDimension: Int, environments: Int, nSteps: Int = 1, gamma: Float,
-                alpha: Float = 0.6, beta: Float = 0.4, epsilon: Float = 1e-6) throws {
+    /// A buffer like `ReplayBuffer(capacity:observationWidth:)` with priority exponent `alpha`,
+    /// initial importance exponent `beta` and priority offset `epsilon`.
+    public init(capacity: Int, observationWidth: Int, alpha: Float = 0.6, beta: Float = 0.4, epsilon: Float = 1e-6) throws {
         precondition(alpha >= 0, "priority exponent alpha must be non-negative, got \(alpha)")
         precondition(beta >= 0, "importance exponent beta must be non-negative, got \(beta)")
         precondition(epsilon > 0, "priority offset epsilon must be positive, got \(epsilon)")
         self.alpha = alpha
         self.beta = beta
         self.epsilon = epsilon
-        storage = try ReplayStorage(capacity: capacity, dimension: observationDimension)
-        accumulator = NStepAccumulator(environments: environments, nSteps: nSteps, gamma: gamma,
-                                       dimension: observationDimension)
+        storage = try ReplayStorage(capacity: capacity, observationWidth: observationWidth)
         sums = try SumTree(capacity: capacity)
         minima = PrioritizedMinTree(capacity: capacity)
     }
 
-    public func add(observations: MatrixView, actions: UnsafeBufferPointer<Int32>, rewards: UnsafeBufferPointer<Float>,
-                    nextObservations: MatrixView, terminated: UnsafeBufferPointer<Bool>, truncated: UnsafeBufferPointer<Bool>) {
+    public func add(_ batch: TransitionBatch) {
         let first = storage.nextSlot
-        let written = accumulator.add(observations: observations, actions: actions, rewards: rewards,
-                                      nextObservations: nextObservations, terminated: terminated, truncated: truncated,
-                                      into: storage)
+        let written = batch.count
+        storage.append(batch)
         // Slots are written in ring order from `first`; a step that wraps the whole ring writes some twice.
         for j in 0..<Swift.min(written, capacity) { setPriority(of: (first + j) % capacity, to: maxPriority) }
     }
+
+    public func setImportanceExponent(_ beta: Float) { self.beta = beta }
 
     /// Draws `batch.size` transitions by stratified proportional sampling and sets their importance
     /// weights.

@@ -25,9 +25,9 @@ public final class ReplayBatch {
     private let rewardStorage, doneStorage, discountStorage, weightStorage: OwnedBuffer<Float>
     private let indexStorage: OwnedBuffer<Int>
 
-    /// Buffers for `size` transitions with observations of `dimension`.
-    public init(size: Int, observationDimension dimension: Int) {
-        precondition(size >= 1 && dimension >= 1, "replay batch needs positive size and dimension")
+    /// Buffers for `size` transitions with observations of `observationWidth` values.
+    public init(size: Int, observationWidth dimension: Int) {
+        precondition(size >= 1 && dimension >= 1, "replay batch needs positive size and observation width")
         self.size = size
         observations = Matrix(rows: size, columns: dimension)
         nextObservations = Matrix(rows: size, columns: dimension)

@@ -8,7 +8,7 @@ import RecoTensor
 /// bulk row gather. Slots fill in order `0, 1, ...`; once the ring is full the oldest is overwritten.
 final class ReplayStorage {
     let capacity: Int
-    let dimension: Int
+    let observationWidth: Int
     /// Number of transitions stored (at most `capacity`); they occupy slots `0..<count`.
     private(set) var count = 0
     /// The slot the next transition goes to (the oldest stored one once the ring is full).
@@ -28,13 +28,13 @@ final class ReplayStorage {
     /// `gamma^k` for the `k` steps covered.
     let discounts: ReplayColumn<Float>
 
-    init(capacity: Int, dimension: Int) throws {
+    init(capacity: Int, observationWidth dimension: Int) throws {
         precondition(capacity >= 1, "replay capacity must be positive, got \(capacity)")
-        precondition(dimension >= 1, "observation dimension must be positive, got \(dimension)")
+        precondition(dimension >= 1, "observation width must be positive, got \(dimension)")
         let (elements, overflow) = capacity.multipliedReportingOverflow(by: dimension)
         precondition(!overflow, "replay of \(capacity) x \(dimension) observations overflows")
         self.capacity = capacity
-        self.dimension = dimension
+        self.observationWidth = dimension
         observationColumn = try ReplayColumn(count: elements)
         nextObservationColumn = try ReplayColumn(count: elements)
         observations = MatrixView(base: observationColumn.base, rows: capacity, columns: dimension)
@@ -50,8 +50,8 @@ final class ReplayStorage {
     func append(observation: UnsafePointer<Float>, action: Int32, reward: Float,
                 nextObservation: UnsafePointer<Float>, terminated: Bool, discount: Float) -> Int {
         let slot = nextSlot
-        observations.rowPointer(slot).update(from: observation, count: dimension)
-        nextObservations.rowPointer(slot).update(from: nextObservation, count: dimension)
+        observations.rowPointer(slot).update(from: observation, count: observationWidth)
+        nextObservations.rowPointer(slot).update(from: nextObservation, count: observationWidth)
         actions.base[slot] = action
         rewards.base[slot] = reward
         dones.base[slot] = terminated ? 1 : 0
@@ -61,10 +61,19 @@ final class ReplayStorage {
         return slot
     }
 
+    /// Writes every transition of `batch`, in order.
+    func append(_ batch: TransitionBatch) {
+        let observations = batch.observations, next = batch.nextObservations
+        for i in 0..<batch.count {
+            append(observation: observations.rowPointer(i), action: batch.actions[i], reward: batch.rewards[i],
+                   nextObservation: next.rowPointer(i), terminated: batch.dones[i] != 0, discount: batch.discounts[i])
+        }
+    }
+
     /// Fills `batch` with the transitions in the slots `batch.indices` names (all below `count`).
     func gather(into batch: ReplayBatch) {
-        precondition(batch.observations.columns == dimension,
-                     "replay batch of dimension \(batch.observations.columns) for observations of \(dimension)")
+        precondition(batch.observations.columns == observationWidth,
+                     "replay batch of width \(batch.observations.columns) for observations of \(observationWidth)")
         let slots = UnsafeBufferPointer(batch.indices)
         Kernels.gatherRows(observations.rows(0..<count), rows: slots, into: batch.observations.view)
         Kernels.gatherRows(nextObservations.rows(0..<count), rows: slots, into: batch.nextObservations.view)

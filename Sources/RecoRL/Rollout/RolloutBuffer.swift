@@ -15,11 +15,11 @@ public final class RolloutBuffer {
     /// Vector steps per rollout `T`.
     public let steps: Int
     /// Environment copies `N` each step records.
-    public let environments: Int
+    public let copies: Int
     /// Observation dimension `D`.
-    public let observationDimension: Int
+    public let observationWidth: Int
     /// Rows `T * N`.
-    public var count: Int { steps * environments }
+    public var count: Int { steps * copies }
     /// Vector steps recorded since the last `reset`.
     public private(set) var filledSteps = 0
     /// Whether all `T` steps are recorded.
@@ -42,18 +42,18 @@ public final class RolloutBuffer {
     /// Whether `epoch` holds a shuffle of the current advantages.
     private var epochReady = false
 
-    /// A buffer for `steps` vector steps of `environments` copies with `observationDimension`-wide
+    /// A buffer for `steps` vector steps of `copies` copies with `observationWidth`-wide
     /// observations (all at least 1).
-    public init(steps: Int, environments: Int, observationDimension: Int) {
-        precondition(steps >= 1 && environments >= 1 && observationDimension >= 1,
-                     "rollout of \(steps) steps x \(environments) copies x \(observationDimension) needs positive sizes")
-        let (rows, overflow) = steps.multipliedReportingOverflow(by: environments)
-        precondition(!overflow, "rollout of \(steps) steps x \(environments) copies overflows")
+    public init(steps: Int, copies: Int, observationWidth: Int) {
+        precondition(steps >= 1 && copies >= 1 && observationWidth >= 1,
+                     "rollout of \(steps) steps x \(copies) copies x \(observationWidth) needs positive sizes")
+        let (rows, overflow) = steps.multipliedReportingOverflow(by: copies)
+        precondition(!overflow, "rollout of \(steps) steps x \(copies) copies overflows")
         self.steps = steps
-        self.environments = environments
-        self.observationDimension = observationDimension
-        storage = RolloutColumns(count: rows, dimension: observationDimension)
-        epoch = RolloutColumns(count: rows, dimension: observationDimension)
+        self.copies = copies
+        self.observationWidth = observationWidth
+        storage = RolloutColumns(count: rows, dimension: observationWidth)
+        epoch = RolloutColumns(count: rows, dimension: observationWidth)
         order = OwnedBuffer(count: rows) { $0 }
         rewards = OwnedBuffer(repeating: 0, count: rows)
         ended = OwnedBuffer(repeating: false, count: rows)
@@ -79,9 +79,9 @@ public final class RolloutBuffer {
                     rewards: UnsafeBufferPointer<Float>, terminated: UnsafeBufferPointer<Bool>,
                     truncated: UnsafeBufferPointer<Bool>, finalValues: UnsafeBufferPointer<Float>) {
         precondition(!isFull, "rollout buffer is full (\(steps) steps): reset it before adding")
-        let n = environments
-        precondition(observations.rows == n && observations.columns == observationDimension,
-                     "rollout step of \(observations.rows)x\(observations.columns) observations, expected \(n)x\(observationDimension)")
+        let n = copies
+        precondition(observations.rows == n && observations.columns == observationWidth,
+                     "rollout step of \(observations.rows)x\(observations.columns) observations, expected \(n)x\(observationWidth)")
         precondition(actions.count == n && logProbabilities.count == n && values.count == n && rewards.count == n
                      && terminated.count == n && truncated.count == n && finalValues.count == n,
                      "rollout step needs \(n) actions, log-probabilities, values, rewards, flags and final values")
@@ -116,8 +116,8 @@ public final class RolloutBuffer {
     /// `lambda = 0` one-step TD errors. May be called again (for example with another `lambda`).
     public func computeAdvantages(lastValues: UnsafeBufferPointer<Float>, gamma: Float, lambda: Float) {
         precondition(isFull, "computeAdvantages needs a full rollout (\(filledSteps) of \(steps) steps)")
-        precondition(lastValues.count == environments, "\(lastValues.count) last values for \(environments) copies")
-        let n = environments, decay = gamma * lambda
+        precondition(lastValues.count == copies, "\(lastValues.count) last values for \(copies) copies")
+        let n = copies, decay = gamma * lambda
         let values = storage.values.elements, advantages = storage.advantages.elements
         let returns = storage.returns.elements, rewards = rewards.elements
         let ended = ended.elements, endValues = endValues.elements

@@ -10,13 +10,16 @@ import RecoTensor
 /// the end): `done` is 1 if the episode terminated and 0 if it was truncated (a truncated transition
 /// bootstraps from the final observation), the discount `gamma^k`. With `n = 1` these are the ordinary
 /// one-step transitions.
-final class NStepAccumulator {
-    let environments: Int
-    let nSteps: Int
-    let dimension: Int
+public final class NStepAccumulator {
+    /// Environment copies `N` whose streams it follows.
+    public let copies: Int
+    /// Steps `n` each transition covers (fewer at the end of an episode).
+    public let nSteps: Int
+    /// Width `D` of each observation.
+    public let observationWidth: Int
     /// `gamma^0 ... gamma^n`.
     private let gammaPowers: [Float]
-    /// `(environments * n) x D`: copy `c` queues its observations in rows `c * n ..< (c + 1) * n`, a ring.
+    /// `(copies * n) x D`: copy `c` queues its observations in rows `c * n ..< (c + 1) * n`, a ring.
     private let queuedObservations: Matrix
     // Owned buffers rather than arrays: no copy-on-write or exclusivity checks on the per-step path.
     private let queuedActionStorage: OwnedBuffer<Int32>
@@ -29,61 +32,58 @@ final class NStepAccumulator {
     private var heads: UnsafeMutableBufferPointer<Int> { headStorage.elements }
     private var lengths: UnsafeMutableBufferPointer<Int> { lengthStorage.elements }
 
-    init(environments: Int, nSteps: Int, gamma: Float, dimension: Int) {
-        precondition(environments >= 1, "replay needs at least one environment copy, got \(environments)")
+    /// Follows `copies` streams, forming `nSteps`-step returns discounted by `gamma`.
+    public init(copies: Int, nSteps: Int, gamma: Float, observationWidth dimension: Int) {
+        precondition(copies >= 1, "n-step returns need at least one environment copy, got \(copies)")
         precondition(nSteps >= 1, "n-step returns need n >= 1, got \(nSteps)")
         precondition(gamma >= 0 && gamma <= 1, "discount factor must lie in [0, 1], got \(gamma)")
-        self.environments = environments
+        self.copies = copies
         self.nSteps = nSteps
-        self.dimension = dimension
+        self.observationWidth = dimension
         gammaPowers = (0...nSteps).map { Float(pow(Double(gamma), Double($0))) }
-        queuedObservations = Matrix(rows: environments * nSteps, columns: dimension)
-        queuedActionStorage = OwnedBuffer(repeating: 0, count: environments * nSteps)
-        queuedRewardStorage = OwnedBuffer(repeating: 0, count: environments * nSteps)
-        headStorage = OwnedBuffer(repeating: 0, count: environments)
-        lengthStorage = OwnedBuffer(repeating: 0, count: environments)
+        queuedObservations = Matrix(rows: copies * nSteps, columns: dimension)
+        queuedActionStorage = OwnedBuffer(repeating: 0, count: copies * nSteps)
+        queuedRewardStorage = OwnedBuffer(repeating: 0, count: copies * nSteps)
+        headStorage = OwnedBuffer(repeating: 0, count: copies)
+        lengthStorage = OwnedBuffer(repeating: 0, count: copies)
     }
 
-    /// Queues one step of every copy and writes the transitions it completes into `storage`, copy by
-    /// copy, oldest first; returns how many were written (at most `environments * n`).
-    func add(observations: MatrixView, actions: UnsafeBufferPointer<Int32>, rewards: UnsafeBufferPointer<Float>,
+    /// Queues one step of every copy and appends the transitions it completes to `batch`, copy by
+    /// copy, oldest first (at most `copies * n`; `batch` needs that much room).
+    public func add(observations: MatrixView, actions: UnsafeBufferPointer<Int32>, rewards: UnsafeBufferPointer<Float>,
              nextObservations: MatrixView, terminated: UnsafeBufferPointer<Bool>, truncated: UnsafeBufferPointer<Bool>,
-             into storage: ReplayStorage) -> Int {
-        precondition(observations.rows == environments && observations.columns == dimension,
-                     "replay add: observations are \(observations.rows)x\(observations.columns), expected \(environments)x\(dimension)")
-        precondition(nextObservations.rows == environments && nextObservations.columns == dimension,
-                     "replay add: next observations are \(nextObservations.rows)x\(nextObservations.columns), expected \(environments)x\(dimension)")
-        precondition(actions.count == environments && rewards.count == environments
-                     && terminated.count == environments && truncated.count == environments,
-                     "replay add: actions, rewards, terminated and truncated need \(environments) entries each")
-        var written = 0
-        for copy in 0..<environments {
+             into batch: TransitionBatch) {
+        precondition(observations.rows == copies && observations.columns == observationWidth,
+                     "replay add: observations are \(observations.rows)x\(observations.columns), expected \(copies)x\(observationWidth)")
+        precondition(nextObservations.rows == copies && nextObservations.columns == observationWidth,
+                     "replay add: next observations are \(nextObservations.rows)x\(nextObservations.columns), expected \(copies)x\(observationWidth)")
+        precondition(actions.count == copies && rewards.count == copies
+                     && terminated.count == copies && truncated.count == copies,
+                     "replay add: actions, rewards, terminated and truncated need \(copies) entries each")
+        for copy in 0..<copies {
             let tail = copy * nSteps + (heads[copy] + lengths[copy]) % nSteps
-            queuedObservations.view.rowPointer(tail).update(from: observations.rowPointer(copy), count: dimension)
+            queuedObservations.view.rowPointer(tail).update(from: observations.rowPointer(copy), count: observationWidth)
             queuedActions[tail] = actions[copy]
             queuedRewards[tail] = rewards[copy]
             lengths[copy] += 1
             let next = UnsafePointer(nextObservations.rowPointer(copy))
             if terminated[copy] || truncated[copy] {
                 while lengths[copy] > 0 {
-                    writeOldest(of: copy, nextObservation: next, terminated: terminated[copy], into: storage)
-                    written += 1
+                    writeOldest(of: copy, nextObservation: next, terminated: terminated[copy], into: batch)
                 }
             } else if lengths[copy] == nSteps {
-                writeOldest(of: copy, nextObservation: next, terminated: false, into: storage)
-                written += 1
+                writeOldest(of: copy, nextObservation: next, terminated: false, into: batch)
             }
         }
-        return written
     }
 
     /// Writes the oldest queued entry of `copy` as a transition over all `k` entries queued, then drops it.
     private func writeOldest(of copy: Int, nextObservation: UnsafePointer<Float>, terminated: Bool,
-                             into storage: ReplayStorage) {
+                             into batch: TransitionBatch) {
         let k = lengths[copy], head = heads[copy], first = copy * nSteps
         var reward: Float = 0
         for j in 0..<k { reward += gammaPowers[j] * queuedRewards[first + (head + j) % nSteps] }
-        storage.append(observation: queuedObservations.view.rowPointer(first + head), action: queuedActions[first + head],
+        batch.append(observation: queuedObservations.view.rowPointer(first + head), action: queuedActions[first + head],
                        reward: reward, nextObservation: nextObservation, terminated: terminated, discount: gammaPowers[k])
         heads[copy] = (head + 1) % nSteps
         lengths[copy] = k - 1

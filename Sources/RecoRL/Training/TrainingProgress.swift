@@ -1,7 +1,7 @@
 import Foundation
 import RecoEnvironments
 
-/// Where a training run stands, reported periodically.
+/// Where a training run stands, as callbacks see it.
 public struct TrainingProgress: Equatable, Sendable {
     /// Environment steps taken (over all copies).
     public var step: Int
@@ -16,24 +16,22 @@ public struct TrainingProgress: Equatable, Sendable {
     public var gradientSteps: Int
     /// Loss of the last update (nil before learning starts).
     public var loss: Float?
-    /// Further measurements of the last update, by name (for example PPO's `clip_fraction`).
-    public var statistics: [String: Float]
+    /// Further measurements of the last update (for example PPO's clip fraction).
+    public var metrics: [Metric: Float]
     public var seconds: Double
+    /// Whether this is the last report of the run (its step budget is spent or a callback stopped it).
+    public var isFinal: Bool
 }
 
-/// The bookkeeping every training loop shares: the clock, finished episodes and when to report.
+/// The bookkeeping every training loop shares: the clock and the finished episodes.
 struct TrainingMonitor {
     let totalSteps: Int
-    let reportInterval: Int
     private(set) var episodes = 0
     private var recentReturns: [Float] = []
-    private var nextReport: Int
     private let start = DispatchTime.now().uptimeNanoseconds
 
-    init(totalSteps: Int, reportInterval: Int) {
+    init(totalSteps: Int) {
         self.totalSteps = totalSteps
-        self.reportInterval = max(1, reportInterval)
-        nextReport = self.reportInterval
     }
 
     /// Records the episodes `environment` finished since the last call.
@@ -45,22 +43,13 @@ struct TrainingMonitor {
         }
     }
 
-    /// Whether a report is due at `step` (every `reportInterval` steps and at the end); advances the
-    /// schedule when it is.
-    mutating func reportDue(at step: Int) -> Bool {
-        guard step >= nextReport || step >= totalSteps else { return false }
-        nextReport += reportInterval * ((step - nextReport) / reportInterval + 1)
-        return true
-    }
-
-    /// The progress at `step`, with the agent's own figures.
-    func progress(step: Int, epsilon: Float?, gradientSteps: Int, loss: Float?,
-                  statistics: [String: Float] = [:]) -> TrainingProgress {
+    /// The progress at `step`, with the learner's own figures.
+    func progress(step: Int, epsilon: Float?, gradientSteps: Int, last: UpdateReport?, isFinal: Bool) -> TrainingProgress {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return TrainingProgress(step: step, totalSteps: totalSteps, stepsPerSecond: Double(step) / max(seconds, 1e-9),
                                 recentMeanReturn: recentReturns.isEmpty ? nil : recentReturns.reduce(0, +) / Float(recentReturns.count),
-                                episodes: episodes, epsilon: epsilon, gradientSteps: gradientSteps, loss: loss,
-                                statistics: statistics, seconds: seconds)
+                                episodes: episodes, epsilon: epsilon, gradientSteps: gradientSteps, loss: last?.loss,
+                                metrics: last?.metrics ?? [:], seconds: seconds, isFinal: isFinal)
     }
 }
 
@@ -69,12 +58,20 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     /// An update produced a non-finite loss: the networks have diverged (usually a learning rate too
     /// large for the problem).
     case diverged(step: Int, gradientStep: Int, loss: Float)
+    /// The environment does not fit the agent: `field` names what differs.
+    case incompatibleEnvironment(field: String, value: String, expected: String)
+    /// A run setting is out of range.
+    case invalidSetting(field: String, value: String, expected: String)
 
     public var description: String {
         switch self {
         case let .diverged(step, gradientStep, loss):
             return "training diverged at environment step \(step) (gradient step \(gradientStep), loss \(loss)); "
                 + "expected a finite loss: lower learningRate or set maxGradientNorm"
+        case let .incompatibleEnvironment(field, value, expected):
+            return "environment \(field): \(value) does not fit the agent; expected \(expected)"
+        case let .invalidSetting(field, value, expected):
+            return "\(field): \(value) is not valid; expected \(expected)"
         }
     }
 }

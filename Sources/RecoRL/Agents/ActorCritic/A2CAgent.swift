@@ -8,28 +8,38 @@ import RecoTensor
 /// policy-gradient loss with GAE advantages (Schulman et al., 2016), a value loss and an entropy bonus.
 ///
 /// Shapes: `N` environment copies, `T = rolloutSteps`, `B = T * N` samples per update, `A` actions,
-/// `D` observation dimension. One update: forward the `B x D` rollout to `B x A` logits and `B x 1`
+/// `D` observation width. One update: forward the `B x D` rollout to `B x A` logits and `B x 1`
 /// values; one fused pass gives log-sum-exp, entropy and log pi(a) per row; the policy gradient
 /// coefficients `-A_i / B` and the entropy weight become the logits' gradient in one more pass; the value
 /// gradient is `c_v (V - R) / B`; backward, clip, Adam.
-public final class A2CAgent: OnPolicyAlgorithm {
+public final class A2CAgent: ActorCriticAgent {
     public let configuration: A2CConfiguration
     public let networks: ActorCriticNetworks
     public private(set) var gradientStepCount: Int
     public var algorithm: String { "a2c" }
+    /// The most probable action (for deployment and evaluation).
+    public let greedyPolicy: Policy
+    /// Actions sampled from the policy, with the critic's values (for collection).
+    public let rolloutPolicy: ActorCriticPolicy
 
     private let workspace: PolicyStepWorkspace
 
-    /// A fresh agent for `environments` copies whose networks also act on batches of up to `maxActingBatch`.
-    public convenience init(configuration: A2CConfiguration, observationDimension: Int, actionCount: Int, environments: Int,
-                            maxActingBatch: Int, generator: inout RandomGenerator) throws {
-        try configuration.validate()
+    /// A fresh agent for environments of `spaces` (its networks hold rollouts of `rolloutSteps x copies`).
+    public convenience init(configuration: A2CConfiguration = A2CConfiguration(), spaces: EnvironmentSpaces,
+                            generator: inout RandomGenerator) throws {
+        try configuration.validate(copies: spaces.copies)
         let networks = try ActorCriticNetworks(
-            observationDimension: observationDimension, actionCount: actionCount, hidden: configuration.hiddenLayers,
+            observationWidth: spaces.observationWidth, actionCount: spaces.actionCount, hidden: configuration.hiddenLayers,
             activation: configuration.activation.layer, shared: configuration.sharedNetwork,
             learningRate: configuration.learningRate, adamEpsilon: configuration.adamEpsilon,
-            maxBatch: max(configuration.rolloutSteps * environments, maxActingBatch), generator: &generator)
+            maxBatch: configuration.rolloutSteps * spaces.copies, generator: &generator)
         try self.init(configuration: configuration, networks: networks, gradientSteps: 0)
+    }
+
+    /// A fresh agent for `environment`'s spaces and copies.
+    public convenience init(configuration: A2CConfiguration = A2CConfiguration(), for environment: BatchedEnvironment,
+                            generator: inout RandomGenerator) throws {
+        try self.init(configuration: configuration, spaces: EnvironmentSpaces(environment), generator: &generator)
     }
 
     init(configuration: A2CConfiguration, networks: ActorCriticNetworks, gradientSteps: Int) throws {
@@ -38,19 +48,18 @@ public final class A2CAgent: OnPolicyAlgorithm {
         self.networks = networks
         gradientStepCount = gradientSteps
         workspace = PolicyStepWorkspace(rows: networks.maxBatch)
+        greedyPolicy = CategoricalPolicy(networks, mode: .greedy)
+        rolloutPolicy = CategoricalPolicy(networks, mode: .sampling)
     }
 
-    var rolloutSteps: Int { configuration.rolloutSteps }
-    var gamma: Float { configuration.gamma }
-    var gaeLambda: Float { configuration.gaeLambda }
-    var baseLearningRate: Float { configuration.learningRate }
-    var annealLearningRate: Bool { configuration.annealLearningRate }
-
-    public func actionScores(_ observations: MatrixView) -> MatrixView { networks.probabilities(observations) }
+    public var rolloutSteps: Int { configuration.rolloutSteps }
+    public var gamma: Float { configuration.gamma }
+    public var gaeLambda: Float { configuration.gaeLambda }
+    var learningRateSchedule: Schedule { configuration.learningRateSchedule }
 
     /// One gradient step on the whole rollout.
-    func learn(from rollout: RolloutBuffer, using generator: inout RandomGenerator) -> OnPolicyUpdate {
-        update(rollout.all)
+    public func learn(from rollout: RolloutBuffer, using generator: inout RandomGenerator) -> UpdateReport {
+        report(update(rollout.all), rollout: rollout)
     }
 
     /// One gradient step on `batch` (`B` samples with advantages and returns).

@@ -3,7 +3,7 @@
 /// Each update uses one rollout of `rolloutSteps` vector steps over all `N` copies (`rolloutSteps * N`
 /// samples) for a single gradient step. With `annealLearningRate`, update `k` of `K` (counting from 0)
 /// uses `learningRate * (1 - k / K)`.
-public struct A2CConfiguration: Codable, Equatable, Sendable {
+public struct A2CConfiguration: AlgorithmConfiguration, Equatable {
     /// Hidden layer widths of the actor and critic.
     public var hiddenLayers: [Int] = [64, 64]
     public var activation: HiddenActivation = .tanh
@@ -44,6 +44,15 @@ public struct A2CConfiguration: Codable, Equatable, Sendable {
         try require(entropyCoefficient >= 0 && entropyCoefficient.isFinite, "entropyCoefficient", entropyCoefficient, "a non-negative number")
         try require(valueCoefficient >= 0 && valueCoefficient.isFinite, "valueCoefficient", valueCoefficient, "a non-negative number")
         if let maxGradientNorm { try require(maxGradientNorm > 0, "maxGradientNorm", maxGradientNorm, "a positive number or null") }
+    }
+
+    /// The learning rate over the run: annealed linearly to 0, or constant.
+    public var learningRateSchedule: Schedule {
+        annealLearningRate ? .linear(start: learningRate, end: 0) : .constant(learningRate)
+    }
+
+    public var summary: String {
+        "hidden \(hiddenLayers), shared \(sharedNetwork), rollout \(rolloutSteps) steps, lr \(learningRate)"
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {

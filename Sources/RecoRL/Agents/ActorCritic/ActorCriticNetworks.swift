@@ -12,7 +12,7 @@ import RecoTensor
 ///
 /// Shapes: observations `B x D`; logits `B x A`; values `B x 1` (a strided column in the shared layout).
 public final class ActorCriticNetworks {
-    public let observationDimension: Int
+    public let observationWidth: Int
     public let actionCount: Int
     /// The policy network, or the shared network with `A + 1` outputs.
     public let actor: SequentialNetwork
@@ -21,14 +21,12 @@ public final class ActorCriticNetworks {
     public let actorOptimizer: Adam
     public let criticOptimizer: Adam?
 
-    private lazy var probabilityWorkspace = Matrix(rows: maxBatch, columns: actionCount)
-
     /// Whether policy and value share hidden layers.
     public var isShared: Bool { critic == nil }
 
     /// Fresh networks with `hidden` layer widths and `activation` between them, for batches of up to
     /// `maxBatch` rows, trained by Adam with `learningRate` and `adamEpsilon`.
-    public convenience init(observationDimension: Int, actionCount: Int, hidden: [Int], activation: LayerSpec,
+    public convenience init(observationWidth: Int, actionCount: Int, hidden: [Int], activation: LayerSpec,
                             shared: Bool, learningRate: Float, adamEpsilon: Float, maxBatch: Int,
                             generator: inout RandomGenerator) throws {
         let hiddenInit = WeightInitialization.orthogonal(gain: Float(2).squareRoot())
@@ -36,11 +34,11 @@ public final class ActorCriticNetworks {
         let actorHead: WeightInitialization = shared
             ? .orthogonalSplit(firstRows: actionCount, firstGain: 0.01, restGain: 1) : .orthogonal(gain: 0.01)
         let actor = try SequentialNetwork(
-            SequentialNetwork.mlp(inputs: observationDimension, hidden: hidden, outputs: actorOutputs, activation: activation,
+            SequentialNetwork.mlp(inputs: observationWidth, hidden: hidden, outputs: actorOutputs, activation: activation,
                                   hiddenInitialization: hiddenInit, outputInitialization: actorHead),
             maxBatch: maxBatch, generator: &generator)
         let critic = shared ? nil : try SequentialNetwork(
-            SequentialNetwork.mlp(inputs: observationDimension, hidden: hidden, outputs: 1, activation: activation,
+            SequentialNetwork.mlp(inputs: observationWidth, hidden: hidden, outputs: 1, activation: activation,
                                   hiddenInitialization: hiddenInit, outputInitialization: .orthogonal(gain: 1)),
             maxBatch: maxBatch, generator: &generator)
         func adam(_ network: SequentialNetwork) -> Adam {
@@ -63,7 +61,7 @@ public final class ActorCriticNetworks {
         self.critic = critic
         self.actorOptimizer = actorOptimizer
         self.criticOptimizer = criticOptimizer
-        observationDimension = actor.inputWidth
+        observationWidth = actor.inputWidth
         actionCount = critic == nil ? actor.outputWidth - 1 : actor.outputWidth
     }
 
@@ -75,12 +73,6 @@ public final class ActorCriticNetworks {
         let output = actor.forward(observations)
         guard let critic else { return (output.columns(0..<actionCount), output.columns(actionCount..<(actionCount + 1))) }
         return (output, critic.forward(observations))
-    }
-
-    /// The critic's values of `observations` (`B x 1`); in the shared layout this runs the whole network.
-    public func values(_ observations: MatrixView) -> MatrixView {
-        if let critic { return critic.forward(observations) }
-        return forward(observations).values
     }
 
     /// Where to put the loss gradients with respect to the last forward pass's logits (`B x A`) and
@@ -117,13 +109,6 @@ public final class ActorCriticNetworks {
         if let critic, let criticOptimizer { criticOptimizer.step(critic.parameters) }
     }
 
-    /// Action probabilities of `observations` (`B x A`), as a view valid until the next call.
-    public func probabilities(_ observations: MatrixView) -> MatrixView {
-        let output = probabilityWorkspace.view.rows(0..<observations.rows)
-        Kernels.softmax(forward(observations).logits, into: output)
-        return output
-    }
-
     /// Step size of both optimisers (for learning-rate schedules).
     public var learningRate: Float {
         get { actorOptimizer.learningRate }
@@ -139,8 +124,8 @@ public final class ActorCriticNetworks {
             + (critic.map { [Checkpoint.Item(name: "critic", network: $0, optimizer: criticOptimizer)] } ?? [])
     }
 
-    /// Rebuilds the networks saved as `checkpointItems`, with workspaces for at least `maxBatch` rows.
-    static func load(from checkpoint: Checkpoint, path: String, maxBatch: Int) throws -> ActorCriticNetworks {
+    /// Rebuilds the networks saved as `checkpointItems`, with the workspaces they were saved with.
+    static func load(from checkpoint: Checkpoint, path: String) throws -> ActorCriticNetworks {
         guard let actor = checkpoint.item(named: "actor"), let actorAdam = actor.optimizer as? Adam else {
             throw CheckpointError.mismatch(path: path, detail: "an actor-critic checkpoint holds a network actor with Adam")
         }
@@ -149,8 +134,7 @@ public final class ActorCriticNetworks {
             throw CheckpointError.mismatch(path: path, detail: "the critic network of an actor-critic checkpoint is trained by Adam")
         }
         do {
-            return try ActorCriticNetworks(actor: actor.network.withWorkspaces(for: maxBatch),
-                                           critic: critic?.network.withWorkspaces(for: maxBatch),
+            return try ActorCriticNetworks(actor: actor.network, critic: critic?.network,
                                            actorOptimizer: actorAdam, criticOptimizer: critic?.optimizer as? Adam)
         } catch let error as NetworkError {
             throw CheckpointError.mismatch(path: path, detail: "\(error)")

@@ -9,29 +9,39 @@ import RecoTensor
 /// linearly annealed learning rate.
 ///
 /// Shapes: `N` environment copies, `T = rolloutSteps`, `T * N` samples per rollout split into
-/// minibatches of `B = T * N / minibatches`, `A` actions, `D` observation dimension. One minibatch step:
+/// minibatches of `B = T * N / minibatches`, `A` actions, `D` observation width. One minibatch step:
 /// forward `B x D` to `B x A` logits and `B x 1` values; one fused pass gives log-sum-exp, entropy and
 /// log pi(a); the ratios and clipped surrogate give one coefficient per row; one more pass over the
 /// `B x A` table gives the logits' gradient including the entropy bonus; backward, clip, Adam.
-public final class PPOAgent: OnPolicyAlgorithm {
+public final class PPOAgent: ActorCriticAgent {
     public let configuration: PPOConfiguration
     public let networks: ActorCriticNetworks
     public private(set) var gradientStepCount: Int
     public var algorithm: String { "ppo" }
+    /// The most probable action (for deployment and evaluation).
+    public let greedyPolicy: Policy
+    /// Actions sampled from the policy, with the critic's values (for collection).
+    public let rolloutPolicy: ActorCriticPolicy
 
     private let workspace: PolicyStepWorkspace
 
-    /// A fresh agent for `environments` copies whose networks also act on batches of up to `maxActingBatch`.
-    public convenience init(configuration: PPOConfiguration, observationDimension: Int, actionCount: Int, environments: Int,
-                            maxActingBatch: Int, generator: inout RandomGenerator) throws {
-        try configuration.validate()
-        try configuration.validate(environments: environments)
+    /// A fresh agent for environments of `spaces` (its networks hold the largest minibatch of a
+    /// rollout over `spaces.copies` copies).
+    public convenience init(configuration: PPOConfiguration = PPOConfiguration(), spaces: EnvironmentSpaces,
+                            generator: inout RandomGenerator) throws {
+        try configuration.validate(copies: spaces.copies)
         let networks = try ActorCriticNetworks(
-            observationDimension: observationDimension, actionCount: actionCount, hidden: configuration.hiddenLayers,
+            observationWidth: spaces.observationWidth, actionCount: spaces.actionCount, hidden: configuration.hiddenLayers,
             activation: configuration.activation.layer, shared: configuration.sharedNetwork,
             learningRate: configuration.learningRate, adamEpsilon: configuration.adamEpsilon,
-            maxBatch: max(configuration.largestMinibatch(environments: environments), maxActingBatch), generator: &generator)
+            maxBatch: configuration.largestMinibatch(copies: spaces.copies), generator: &generator)
         try self.init(configuration: configuration, networks: networks, gradientSteps: 0)
+    }
+
+    /// A fresh agent for `environment`'s spaces and copies.
+    public convenience init(configuration: PPOConfiguration = PPOConfiguration(), for environment: BatchedEnvironment,
+                            generator: inout RandomGenerator) throws {
+        try self.init(configuration: configuration, spaces: EnvironmentSpaces(environment), generator: &generator)
     }
 
     init(configuration: PPOConfiguration, networks: ActorCriticNetworks, gradientSteps: Int) throws {
@@ -40,19 +50,27 @@ public final class PPOAgent: OnPolicyAlgorithm {
         self.networks = networks
         gradientStepCount = gradientSteps
         workspace = PolicyStepWorkspace(rows: networks.maxBatch)
+        greedyPolicy = CategoricalPolicy(networks, mode: .greedy)
+        rolloutPolicy = CategoricalPolicy(networks, mode: .sampling)
     }
 
-    var rolloutSteps: Int { configuration.rolloutSteps }
-    var gamma: Float { configuration.gamma }
-    var gaeLambda: Float { configuration.gaeLambda }
-    var baseLearningRate: Float { configuration.learningRate }
-    var annealLearningRate: Bool { configuration.annealLearningRate }
+    public var rolloutSteps: Int { configuration.rolloutSteps }
+    public var gamma: Float { configuration.gamma }
+    public var gaeLambda: Float { configuration.gaeLambda }
+    var learningRateSchedule: Schedule { configuration.learningRateSchedule }
 
-    public func actionScores(_ observations: MatrixView) -> MatrixView { networks.probabilities(observations) }
+    /// Whether a rollout of `rows` splits into `minibatches` that fit the networks' workspaces.
+    public func canLearn(fromRolloutOf rows: Int) -> Bool {
+        configuration.minibatches <= rows && rows / configuration.minibatches + rows % configuration.minibatches <= networks.maxBatch
+    }
+
+    public func learn(from rollout: RolloutBuffer, using generator: inout RandomGenerator) -> UpdateReport {
+        report(epochs(on: rollout, using: &generator), rollout: rollout)
+    }
 
     /// `epochs` passes of shuffled minibatch steps over the rollout, stopping early when a minibatch's
     /// approximate KL from the collecting policy exceeds `targetKL` (checked before its step).
-    func learn(from rollout: RolloutBuffer, using generator: inout RandomGenerator) -> OnPolicyUpdate {
+    func epochs(on rollout: RolloutBuffer, using generator: inout RandomGenerator) -> OnPolicyUpdate {
         var total = OnPolicyUpdate(clipFraction: 0, approximateKL: 0)
         epochs: for _ in 0..<configuration.epochs {
             rollout.shuffle(using: &generator)

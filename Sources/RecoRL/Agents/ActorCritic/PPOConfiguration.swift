@@ -4,7 +4,7 @@
 /// Each update uses one rollout of `rolloutSteps` vector steps over all `N` copies (`rolloutSteps * N`
 /// samples), split into `minibatches` shuffled minibatches, for `epochs` passes. With
 /// `annealLearningRate`, update `k` of `K` (counting from 0) uses `learningRate * (1 - k / K)`.
-public struct PPOConfiguration: Codable, Equatable, Sendable {
+public struct PPOConfiguration: AlgorithmConfiguration, Equatable {
     /// Hidden layer widths of the actor and critic.
     public var hiddenLayers: [Int] = [64, 64]
     public var activation: HiddenActivation = .tanh
@@ -62,17 +62,28 @@ public struct PPOConfiguration: Codable, Equatable, Sendable {
         if let targetKL { try require(targetKL > 0, "targetKL", targetKL, "a positive number or null") }
     }
 
-    /// Checks that a rollout over `environments` copies splits into the configured minibatches.
-    public func validate(environments: Int) throws {
+    /// Checks every field, and that a rollout over `copies` copies splits into the configured minibatches.
+    public func validate(copies environments: Int) throws {
+        try validate()
         let samples = rolloutSteps * environments
         try ConfigurationError.require(minibatches <= samples, "minibatches", minibatches,
                                        "at most rolloutSteps x copies = \(samples) (each minibatch needs a sample)")
     }
 
-    /// Rows in the largest minibatch of a rollout over `environments` copies (the last takes the remainder).
-    public func largestMinibatch(environments: Int) -> Int {
+    /// Rows in the largest minibatch of a rollout over `copies` copies (the last takes the remainder).
+    public func largestMinibatch(copies environments: Int) -> Int {
         let samples = rolloutSteps * environments
         return samples / minibatches + samples % minibatches
+    }
+
+    /// The learning rate over the run: annealed linearly to 0, or constant.
+    public var learningRateSchedule: Schedule {
+        annealLearningRate ? .linear(start: learningRate, end: 0) : .constant(learningRate)
+    }
+
+    public var summary: String {
+        "hidden \(hiddenLayers), shared \(sharedNetwork), rollout \(rolloutSteps) steps, "
+            + "\(epochs) epochs x \(minibatches) minibatches, clip \(clipRange), lr \(learningRate)"
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {

@@ -7,15 +7,16 @@ import RecoTensor
 /// learning") with the usual switches: Double DQN (van Hasselt et al., 2016), a dueling head (Wang et
 /// al., 2016), n-step returns (Sutton, 1988) and prioritized replay (Schaul et al., 2016).
 ///
-/// Shapes: `B` = batch size, `A` = number of actions, `D` = observation dimension, `N` = environment
-/// copies acted for at once. The online network maps `N x D` or `B x D` observations to `x A` values.
+/// Shapes: `B` = batch size, `A` = number of actions, `D` = observation width. The online network maps
+/// `B x D` observations to `B x A` values.
 /// One update: sample `B` transitions; `Q_target(s')` (and `Q_online(s')` for Double DQN) give the
 /// Bellman targets `y` (`B`); `Q_online(s)` gathered at the actions taken gives predictions (`B`); the
 /// loss gradient (`B`) is scattered into a `B x A` gradient that is zero elsewhere; backward; clip;
 /// Adam. All buffers are allocated once, so an update allocates nothing.
-public final class DQNAgent {
+public final class DQNAgent: OffPolicyLearner {
     public let configuration: DQNConfiguration
-    public let observationDimension: Int
+    public var algorithm: String { "dqn" }
+    public let observationWidth: Int
     public let actionCount: Int
     /// The network being trained.
     public let online: SequentialNetwork
@@ -25,6 +26,11 @@ public final class DQNAgent {
     public let replay: Replay
     /// Gradient steps taken.
     public private(set) var gradientStepCount = 0
+    /// The greedy policy of the online network (Q values as scores).
+    public let greedyPolicy: Policy
+    /// Epsilon-greedy around `greedyPolicy`; its epsilon follows the exploration schedule in training.
+    public let epsilonGreedyPolicy: EpsilonGreedyPolicy
+    public var explorationPolicy: Policy { epsilonGreedyPolicy }
 
     private let batch: ReplayBatch
     private let targets: Matrix
@@ -37,43 +43,48 @@ public final class DQNAgent {
     /// Columns of `outputGradient` written by the last update (cleared by the next one).
     private let scatteredActions: OwnedBuffer<Int32>
 
-    /// A fresh agent whose networks act on batches of up to `maxActingBatch` observations.
-    public convenience init(configuration: DQNConfiguration, observationDimension: Int, actionCount: Int, environments: Int,
-                maxActingBatch: Int, generator: inout RandomGenerator) throws {
+    /// A fresh agent for environments of `spaces`, its networks initialised from `generator`.
+    public convenience init(configuration: DQNConfiguration = DQNConfiguration(), spaces: EnvironmentSpaces,
+                            generator: inout RandomGenerator) throws {
         try configuration.validate()
-        let specs = DQNAgent.networkSpecs(configuration, observationDimension: observationDimension, actionCount: actionCount)
-        let maxBatch = max(configuration.batchSize, maxActingBatch)
-        let online = try SequentialNetwork(specs, maxBatch: maxBatch, generator: &generator)
-        let target = try SequentialNetwork(specs, maxBatch: maxBatch, generator: &generator)
+        let specs = DQNAgent.networkSpecs(configuration, observationWidth: spaces.observationWidth,
+                                          actionCount: spaces.actionCount)
+        let online = try SequentialNetwork(specs, maxBatch: configuration.batchSize, generator: &generator)
+        let target = try SequentialNetwork(specs, maxBatch: configuration.batchSize, generator: &generator)
         target.copyParameters(from: online)
         try self.init(configuration: configuration, online: online, target: target,
-                      optimizer: Adam(learningRate: configuration.learningRate, parameterCount: online.parameterCount),
-                      environments: environments)
+                      optimizer: Adam(learningRate: configuration.learningRate, parameterCount: online.parameterCount))
+    }
+
+    /// A fresh agent for `environment`'s spaces.
+    public convenience init(configuration: DQNConfiguration = DQNConfiguration(), for environment: BatchedEnvironment,
+                            generator: inout RandomGenerator) throws {
+        try self.init(configuration: configuration, spaces: EnvironmentSpaces(environment), generator: &generator)
     }
 
     /// An agent around existing networks and optimiser (for example from a checkpoint).
     init(configuration: DQNConfiguration, online: SequentialNetwork, target: SequentialNetwork, optimizer: Adam,
-         environments: Int, gradientSteps: Int = 0) throws {
+         gradientSteps: Int = 0) throws {
         try configuration.validate()
         self.configuration = configuration
         self.online = online
         self.target = target
         self.optimizer = optimizer
-        observationDimension = online.inputWidth
+        observationWidth = online.inputWidth
         actionCount = online.outputWidth
         gradientStepCount = gradientSteps
         let capacity = configuration.bufferCapacity
         if configuration.prioritized {
-            replay = try PrioritizedReplayBuffer(capacity: capacity, observationDimension: observationDimension,
-                                             environments: environments, nSteps: configuration.nSteps,
-                                             gamma: configuration.gamma, alpha: configuration.priorityExponent,
-                                             beta: configuration.importanceExponentStart)
+            replay = try PrioritizedReplayBuffer(capacity: capacity, observationWidth: observationWidth,
+                                                 alpha: configuration.priorityExponent,
+                                                 beta: configuration.importanceExponentStart)
         } else {
-            replay = try ReplayBuffer(capacity: capacity, observationDimension: observationDimension,
-                                  environments: environments, nSteps: configuration.nSteps, gamma: configuration.gamma)
+            replay = try ReplayBuffer(capacity: capacity, observationWidth: observationWidth)
         }
+        greedyPolicy = QValuePolicy(network: online)
+        epsilonGreedyPolicy = EpsilonGreedyPolicy(greedy: greedyPolicy, epsilon: configuration.exploration.start)
         let b = configuration.batchSize
-        batch = ReplayBatch(size: b, observationDimension: observationDimension)
+        batch = ReplayBatch(size: b, observationWidth: observationWidth)
         targets = Matrix(rows: b, columns: 1)
         predictions = Matrix(rows: b, columns: 1)
         predictionGradient = Matrix(rows: b, columns: 1)
@@ -85,46 +96,20 @@ public final class DQNAgent {
     }
 
     /// The Q network's layers: relu MLP, then a linear or dueling head with `A` outputs.
-    static func networkSpecs(_ configuration: DQNConfiguration, observationDimension: Int, actionCount: Int) -> [LayerSpec] {
-        var specs = SequentialNetwork.mlp(inputs: observationDimension, hidden: configuration.hiddenLayers, outputs: actionCount)
+    static func networkSpecs(_ configuration: DQNConfiguration, observationWidth: Int, actionCount: Int) -> [LayerSpec] {
+        var specs = SequentialNetwork.mlp(inputs: observationWidth, hidden: configuration.hiddenLayers, outputs: actionCount)
         if configuration.dueling {
             specs.removeLast()
-            specs.append(.dueling(inputs: configuration.hiddenLayers.last ?? observationDimension, actions: actionCount,
+            specs.append(.dueling(inputs: configuration.hiddenLayers.last ?? observationWidth, actions: actionCount,
                                   initialization: .kaimingUniform))
         }
         return specs
     }
 
-    /// Q values of `observations` (`N x D`) as a view into the online network's workspace.
-    public func values(_ observations: MatrixView) -> MatrixView { online.forward(observations) }
-
-    /// The greedy action (highest Q value, lowest index on ties) of each of `N` observations.
-    public func greedyActions(_ observations: MatrixView, into actions: UnsafeMutableBufferPointer<Int32>) {
-        precondition(actions.count == observations.rows, "\(actions.count) action slots for \(observations.rows) observations")
-        Kernels.rowArgmax(online.forward(observations), into: actions.baseAddress!)
-    }
-
-    /// Epsilon-greedy actions for `N` observations at once: the greedy action of each row, replaced by
-    /// a uniform random action with probability `epsilon`.
-    public func act(_ observations: MatrixView, epsilon: Float, into actions: UnsafeMutableBufferPointer<Int32>,
-                    using generator: inout RandomGenerator) {
-        greedyActions(observations, into: actions)
-        for i in 0..<actions.count where generator.uniform() < epsilon {
-            actions[i] = Int32(generator.index(below: actionCount))
-        }
-    }
-
-    /// What one update measured.
-    public struct UpdateStatistics: Equatable, Sendable {
-        /// The regression loss on the TD errors.
-        public var loss: Float
-        /// Mean predicted Q value of the actions taken.
-        public var meanQ: Float
-    }
-
-    /// One gradient step on a batch sampled from replay (needs `replay.count >= 1`).
+    /// One gradient step on a batch sampled from replay (needs `replay.count >= 1`): the regression
+    /// loss on the TD errors, and the mean predicted Q value of the actions taken (`Metric.meanQ`).
     @discardableResult
-    public func update(using generator: inout RandomGenerator) -> UpdateStatistics {
+    public func update(using generator: inout RandomGenerator) -> UpdateReport {
         replay.sample(into: batch, using: &generator)
         let b = batch.size
         let nextValues = target.forward(batch.nextObservations.view)
@@ -167,11 +152,38 @@ public final class DQNAgent {
         }
         // A diverged update (non-finite loss) leaves priorities alone; `train` reports it.
         if loss.isFinite { replay.updatePriorities(of: batch, tdErrors: UnsafeBufferPointer(tdErrors.elements)) }
-        return UpdateStatistics(loss: loss, meanQ: total / Float(b))
+        return UpdateReport(loss: loss, metrics: [.meanQ: total / Float(b)])
+    }
+}
+
+extension Metric {
+    /// Mean predicted Q value of the actions taken in the batch.
+    public static let meanQ = Metric("mean_q", "mean predicted Q value of the actions taken in the batch")
+}
+
+// The off-policy loop's view of DQN: epsilon-greedy collection on the exploration schedule, updates
+// every `trainFrequency` steps, prioritized replay's beta annealed linearly to 1 over the run.
+extension DQNAgent {
+    public var updateSchedule: UpdateSchedule {
+        UpdateSchedule(learningStarts: configuration.learningStarts, trainFrequency: configuration.trainFrequency,
+                       gradientSteps: configuration.gradientSteps)
     }
 
-    /// Sets the importance-sampling exponent of prioritized replay (no effect for uniform replay).
-    func setImportanceExponent(_ beta: Float) {
-        (replay as? PrioritizedReplayBuffer)?.beta = beta
+    public var returnSteps: (n: Int, gamma: Float) { (configuration.nSteps, configuration.gamma) }
+
+    public func behaviourPolicy(atStep step: Int, of totalSteps: Int) -> Policy {
+        epsilonGreedyPolicy.epsilon = configuration.exploration.value(at: step, of: totalSteps)
+        return epsilonGreedyPolicy
+    }
+
+    public func explorationRate(atStep step: Int, of totalSteps: Int) -> Float? {
+        configuration.exploration.value(at: step, of: totalSteps)
+    }
+
+    /// The importance exponent's schedule: from `importanceExponentStart` to 1 over the run.
+    public var importanceExponentSchedule: Schedule { .linear(start: configuration.importanceExponentStart, end: 1) }
+
+    public func prepareUpdates(atStep step: Int, of totalSteps: Int) {
+        replay.setImportanceExponent(importanceExponentSchedule.value(at: step, of: totalSteps))
     }
 }

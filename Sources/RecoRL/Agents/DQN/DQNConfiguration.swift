@@ -7,7 +7,7 @@ import Foundation
 /// `trainFrequency` environment steps (each time `t` crosses a multiple), `gradientSteps` of them, once
 /// `t >= learningStarts`. The target network is updated every `targetUpdateInterval` gradient steps:
 /// a hard copy when `tau = 1`, a Polyak average `target = tau * online + (1 - tau) * target` otherwise.
-public struct DQNConfiguration: Codable, Equatable, Sendable {
+public struct DQNConfiguration: AlgorithmConfiguration, Equatable {
     /// Hidden layer widths of the Q network (relu between layers).
     public var hiddenLayers: [Int] = [128, 128]
     /// Adam step size.
@@ -29,7 +29,7 @@ public struct DQNConfiguration: Codable, Equatable, Sendable {
     /// 1 for a hard target copy; below 1 for Polyak averaging.
     public var tau: Float = 1
     /// Exploration schedule over environment steps.
-    public var exploration = ExplorationSchedule.reaching(end: 0.05, after: 30_000)
+    public var exploration = Schedule.reaching(end: 0.05, after: 30_000)
     /// Double DQN: select the bootstrap action with the online network (van Hasselt et al., 2016).
     public var double: Bool = false
     /// Dueling head: Q = V + A - mean(A) (Wang et al., 2016).
@@ -65,14 +65,17 @@ public struct DQNConfiguration: Codable, Equatable, Sendable {
         try require(gradientSteps >= 1, "gradientSteps", gradientSteps, "a positive integer")
         try require(targetUpdateInterval >= 1, "targetUpdateInterval", targetUpdateInterval, "a positive integer")
         try require(tau > 0 && tau <= 1, "tau", tau, "a number in (0, 1]")
-        try require(exploration.start >= 0 && exploration.start <= 1, "exploration.start", exploration.start, "a number in [0, 1]")
-        try require(exploration.end >= 0 && exploration.end <= 1, "exploration.end", exploration.end, "a number in [0, 1]")
-        try require(exploration.rate >= 0 && exploration.rate.isFinite, "exploration.rate", exploration.rate, "a non-negative number")
+        try exploration.validate("exploration", within: 0...1)
         try require(nSteps >= 1, "nSteps", nSteps, "a positive integer")
         try require(priorityExponent >= 0, "priorityExponent", priorityExponent, "a non-negative number")
         try require(importanceExponentStart >= 0 && importanceExponentStart <= 1, "importanceExponentStart",
                     importanceExponentStart, "a number in [0, 1]")
         if let maxGradientNorm { try require(maxGradientNorm > 0, "maxGradientNorm", maxGradientNorm, "a positive number or null") }
+    }
+
+    /// One line on the settings that shape a run.
+    public var summary: String {
+        "double \(double), dueling \(dueling), n-step \(nSteps), prioritized \(prioritized)"
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {

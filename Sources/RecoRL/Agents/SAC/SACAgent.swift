@@ -9,7 +9,7 @@ import RecoTensor
 /// temperature tuned toward a target entropy. With a categorical policy every expectation over actions
 /// is an exact sum over the `A` columns, computed for the whole batch by fused row kernels.
 ///
-/// Shapes: `B` = batch size, `A` = actions, `D` = observation dimension. One update, on `B` transitions
+/// Shapes: `B` = batch size, `A` = actions, `D` = observation width. One update, on `B` transitions
 /// from replay:
 /// - targets: `V(s') = sum_a pi(a|s') (min(Q1_target, Q2_target)(s', a) - alpha log pi(a|s'))` (`B`, one
 ///   fused pass over three `B x A` tables), `y = r + gamma^k (1 - done) V(s')`;
@@ -20,7 +20,7 @@ import RecoTensor
 ///
 /// The actor and critic steps both use the critics' values from before this update's critic step (a
 /// simultaneous update), so the two `B x A` critic forward passes on `s` serve both.
-public final class SACAgent: Agent {
+public final class SACAgent: OffPolicyLearner {
     public let configuration: SACConfiguration
     public let actor: SequentialNetwork
     public let critic1: SequentialNetwork
@@ -33,29 +33,36 @@ public final class SACAgent: Agent {
     /// `log alpha`, trained by `temperatureOptimizer`.
     public let logTemperature: ParameterStore
     public let temperatureOptimizer: Adam
-    public let replay: ReplayBuffer
+    public let replay: Replay
     public private(set) var gradientStepCount: Int
     public var algorithm: String { "sac" }
-    public var observationDimension: Int { actor.inputWidth }
+    public var observationWidth: Int { actor.inputWidth }
     public var actionCount: Int { actor.outputWidth }
-    public var actionScoreKind: ActionScoreKind { .probability }
+    /// The actor's most probable action.
+    public let greedyPolicy: Policy
+    /// Actions sampled from the actor's distribution.
+    public let samplingPolicy: CategoricalPolicy
+    public var explorationPolicy: Policy { samplingPolicy }
+    /// Uniformly random actions, collected before `learningStarts`.
+    private let warmupPolicy: UniformRandomPolicy
 
     /// The current temperature alpha.
     public var temperature: Float { Foundation.exp(logTemperature.values[0]) }
 
     private let batch: ReplayBatch
-    private let softValues, losses, entropy, uniforms: OwnedBuffer<Float>
+    private let softValues, losses, entropy: OwnedBuffer<Float>
     private let targets, predictions, predictionGradient: Matrix
     private let scattered1, scattered2: OwnedBuffer<Int32>
-    private lazy var probabilityWorkspace = Matrix(rows: actor.maxBatch, columns: actionCount)
 
-    /// A fresh agent for `environments` copies whose actor also acts on batches of up to `maxActingBatch`.
-    public convenience init(configuration: SACConfiguration, observationDimension: Int, actionCount: Int, environments: Int,
-                            maxActingBatch: Int, generator: inout RandomGenerator) throws {
+    /// A fresh agent for environments of `spaces`.
+    public convenience init(configuration: SACConfiguration = SACConfiguration(), spaces: EnvironmentSpaces,
+                            generator: inout RandomGenerator) throws {
         try configuration.validate()
-        let specs = SequentialNetwork.mlp(inputs: observationDimension, hidden: configuration.hiddenLayers, outputs: actionCount)
-        let maxBatch = max(configuration.batchSize, maxActingBatch)
-        func network() throws -> SequentialNetwork { try SequentialNetwork(specs, maxBatch: maxBatch, generator: &generator) }
+        let specs = SequentialNetwork.mlp(inputs: spaces.observationWidth, hidden: configuration.hiddenLayers,
+                                          outputs: spaces.actionCount)
+        func network() throws -> SequentialNetwork {
+            try SequentialNetwork(specs, maxBatch: configuration.batchSize, generator: &generator)
+        }
         let actor = try network(), critic1 = try network(), critic2 = try network()
         let target1 = try network(), target2 = try network()
         target1.copyParameters(from: critic1)
@@ -68,13 +75,19 @@ public final class SACAgent: Agent {
                       critic1Optimizer: adam(configuration.criticLearningRate, critic1.parameterCount),
                       critic2Optimizer: adam(configuration.criticLearningRate, critic2.parameterCount),
                       logTemperature: logTemperature, temperatureOptimizer: adam(configuration.criticLearningRate, 1),
-                      environments: environments, gradientSteps: 0)
+                      gradientSteps: 0)
+    }
+
+    /// A fresh agent for `environment`'s spaces.
+    public convenience init(configuration: SACConfiguration = SACConfiguration(), for environment: BatchedEnvironment,
+                            generator: inout RandomGenerator) throws {
+        try self.init(configuration: configuration, spaces: EnvironmentSpaces(environment), generator: &generator)
     }
 
     /// An agent around existing networks and optimisers (for example from a checkpoint).
     init(configuration: SACConfiguration, actor: SequentialNetwork, critic1: SequentialNetwork, critic2: SequentialNetwork,
          target1: SequentialNetwork, target2: SequentialNetwork, actorOptimizer: Adam, critic1Optimizer: Adam,
-         critic2Optimizer: Adam, logTemperature: ParameterStore, temperatureOptimizer: Adam, environments: Int,
+         critic2Optimizer: Adam, logTemperature: ParameterStore, temperatureOptimizer: Adam,
          gradientSteps: Int) throws {
         try configuration.validate()
         self.configuration = configuration
@@ -89,52 +102,20 @@ public final class SACAgent: Agent {
         self.logTemperature = logTemperature
         self.temperatureOptimizer = temperatureOptimizer
         gradientStepCount = gradientSteps
-        replay = try ReplayBuffer(capacity: configuration.bufferCapacity, observationDimension: actor.inputWidth,
-                                  environments: environments, nSteps: 1, gamma: configuration.gamma)
+        replay = try ReplayBuffer(capacity: configuration.bufferCapacity, observationWidth: actor.inputWidth)
+        greedyPolicy = CategoricalPolicy(actor: actor, actionCount: actor.outputWidth, mode: .greedy)
+        samplingPolicy = CategoricalPolicy(actor: actor, actionCount: actor.outputWidth, mode: .sampling)
+        warmupPolicy = try UniformRandomPolicy(observationWidth: actor.inputWidth, actionCount: actor.outputWidth)
         let b = configuration.batchSize
-        batch = ReplayBatch(size: b, observationDimension: actor.inputWidth)
+        batch = ReplayBatch(size: b, observationWidth: actor.inputWidth)
         softValues = OwnedBuffer(repeating: 0, count: b)
         losses = OwnedBuffer(repeating: 0, count: b)
         entropy = OwnedBuffer(repeating: 0, count: b)
-        uniforms = OwnedBuffer(repeating: 0, count: actor.maxBatch)
         targets = Matrix(rows: b, columns: 1)
         predictions = Matrix(rows: b, columns: 1)
         predictionGradient = Matrix(rows: b, columns: 1)
         scattered1 = OwnedBuffer(repeating: 0, count: b)
         scattered2 = OwnedBuffer(repeating: 0, count: b)
-    }
-
-    /// The most probable action of each observation.
-    public func greedyActions(_ observations: MatrixView, into actions: UnsafeMutableBufferPointer<Int32>) {
-        precondition(actions.count == observations.rows, "\(actions.count) action slots for \(observations.rows) observations")
-        Kernels.rowArgmax(actor.forward(observations), into: actions.baseAddress!)
-    }
-
-    /// Action probabilities of `observations` (`N x A`), valid until the next call.
-    public func actionScores(_ observations: MatrixView) -> MatrixView {
-        let output = probabilityWorkspace.view.rows(0..<observations.rows)
-        Kernels.softmax(actor.forward(observations), into: output)
-        return output
-    }
-
-    /// Actions drawn from the policy for `N` observations at once.
-    public func sampleActions(_ observations: MatrixView, into actions: UnsafeMutableBufferPointer<Int32>,
-                              using generator: inout RandomGenerator) {
-        precondition(actions.count == observations.rows, "\(actions.count) action slots for \(observations.rows) observations")
-        let logits = actor.forward(observations)
-        for i in 0..<observations.rows { uniforms.elements[i] = generator.uniform() }
-        Kernels.sampleCategorical(logits: logits, uniforms: uniforms.elements.baseAddress!, into: actions.baseAddress!)
-    }
-
-    /// What one update measured.
-    public struct UpdateStatistics: Equatable, Sendable {
-        /// Sum of the two critics' mean squared errors.
-        public var criticLoss: Float
-        public var actorLoss: Float
-        /// Mean policy entropy on the batch's observations.
-        public var entropy: Float
-        /// Temperature used in this update.
-        public var temperature: Float
     }
 
     /// `d/d log alpha` of `J = alpha * (mean entropy - target entropy)`: positive when the policy is more
@@ -145,9 +126,10 @@ public final class SACAgent: Agent {
     }
 
     /// One gradient step of actor, critics and temperature on a batch sampled from replay (needs
-    /// `replay.count >= 1`).
+    /// `replay.count >= 1`). The report's loss is the sum of the two critics' mean squared errors; its
+    /// metrics are that loss, the actor's loss, the mean entropy on the batch and the temperature used.
     @discardableResult
-    public func update(using generator: inout RandomGenerator) -> UpdateStatistics {
+    public func update(using generator: inout RandomGenerator) -> UpdateReport {
         replay.sample(into: batch, using: &generator)
         let b = batch.size, alpha = temperature
         let inverseBatch = 1 / Float(b)
@@ -185,8 +167,10 @@ public final class SACAgent: Agent {
             target1.polyakAverage(from: critic1, tau: configuration.tau)
             target2.polyakAverage(from: critic2, tau: configuration.tau)
         }
-        return UpdateStatistics(criticLoss: criticLoss, actorLoss: actorLoss,
-                                entropy: entropy.elements.reduce(0, +) * inverseBatch, temperature: alpha)
+        return UpdateReport(loss: criticLoss, metrics: [
+            .criticLoss: criticLoss, .actorLoss: actorLoss, .entropy: entropy.elements.reduce(0, +) * inverseBatch,
+            .temperature: alpha,
+        ])
     }
 
     /// Regresses `critic`'s value of the actions taken (`values` is its last forward output) on the
@@ -209,5 +193,26 @@ public final class SACAgent: Agent {
     private func step(_ network: SequentialNetwork, _ optimizer: Adam) {
         if let bound = configuration.maxGradientNorm { network.parameters.clipGradientNorm(maxNorm: bound) }
         optimizer.step(network.parameters)
+    }
+}
+
+extension Metric {
+    public static let criticLoss = Metric("critic_loss", "sum of the two critics' mean squared errors")
+    public static let actorLoss = Metric("actor_loss", "expected soft advantage loss of the actor")
+    public static let temperature = Metric("temperature", "entropy temperature alpha used by the update")
+}
+
+// The off-policy loop's view of SAC: uniformly random actions until `learningStarts`, then actions
+// sampled from the actor; updates every `trainFrequency` steps; one-step returns.
+extension SACAgent {
+    public var updateSchedule: UpdateSchedule {
+        UpdateSchedule(learningStarts: configuration.learningStarts, trainFrequency: configuration.trainFrequency,
+                       gradientSteps: configuration.gradientSteps)
+    }
+
+    public var returnSteps: (n: Int, gamma: Float) { (1, configuration.gamma) }
+
+    public func behaviourPolicy(atStep step: Int, of totalSteps: Int) -> Policy {
+        step < configuration.learningStarts ? warmupPolicy : samplingPolicy
     }
 }

@@ -14,7 +14,7 @@ extension SACAgent {
 
     /// Writes actor, critics and targets with their optimisers, the temperature and the configuration to
     /// `url`, with `metadata` alongside. The replay buffer is not saved.
-    public func save(to url: URL, metadata: [String: String] = [:]) throws {
+    public func save(to url: URL, metadata: [String: String]) throws {
         var all = try checkpointMetadata(configuration, adding: metadata)
         let moments = temperatureOptimizer.stateBuffers
         all[SACAgent.temperatureKey] = try AgentCheckpoint.encode(
@@ -28,11 +28,10 @@ extension SACAgent {
     }
 
     /// Rebuilds an agent saved by `save(to:metadata:)` from the checkpoint read at `path`.
-    convenience init(checkpoint: Checkpoint, path: String, environments: Int, maxActingBatch: Int) throws {
-        let configuration = try AgentCheckpoint.configuration(SACConfiguration.self, in: checkpoint,
-                                                              key: AgentMetadataKey.configuration("sac"), path: path)
+    convenience init(checkpoint: Checkpoint, path: String) throws {
+        let configuration = try AgentCheckpoint.configuration(SACConfiguration.self, algorithm: "sac", in: checkpoint, path: path)
         let state = try AgentCheckpoint.configuration(TemperatureState.self, in: checkpoint, key: SACAgent.temperatureKey, path: path)
-        let maxBatch = max(configuration.batchSize, maxActingBatch)
+        let maxBatch = configuration.batchSize
         func network(_ name: String) throws -> (SequentialNetwork, Adam?) {
             guard let item = checkpoint.item(named: name) else {
                 throw CheckpointError.mismatch(path: path, detail: "a SAC checkpoint holds networks actor, critic1, critic2, target1, target2; \(name) is missing")
@@ -60,7 +59,16 @@ extension SACAgent {
         temperatureAdam.stepCount = state.steps
         try self.init(configuration: configuration, actor: actor, critic1: critic1, critic2: critic2, target1: target1,
                       target2: target2, actorOptimizer: actorAdam, critic1Optimizer: critic1Adam, critic2Optimizer: critic2Adam,
-                      logTemperature: logTemperature, temperatureOptimizer: temperatureAdam, environments: environments,
+                      logTemperature: logTemperature, temperatureOptimizer: temperatureAdam,
                       gradientSteps: AgentCheckpoint.gradientSteps(in: checkpoint))
     }
+}
+
+extension AlgorithmEntry {
+    /// Soft Actor-Critic for discrete actions.
+    public static let sac = AlgorithmEntry(
+        name: "sac", summary: "discrete Soft Actor-Critic (twin critics, tuned temperature)",
+        configuration: SACConfiguration.self, metrics: [.actorLoss, .criticLoss, .entropy, .temperature],
+        make: { configuration, spaces, generator in try SACAgent(configuration: configuration, spaces: spaces, generator: &generator) },
+        load: { checkpoint, path in try SACAgent(checkpoint: checkpoint, path: path) })
 }

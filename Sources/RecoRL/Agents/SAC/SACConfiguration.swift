@@ -11,7 +11,7 @@ import Foundation
 /// `J(alpha) = alpha * (mean entropy - targetEntropy)` on `log alpha`, where the target entropy is
 /// `targetEntropyFraction * log |A|` (a fraction of the uniform policy's entropy), so the policy keeps
 /// about that much randomness; otherwise alpha stays at `initialTemperature`.
-public struct SACConfiguration: Codable, Equatable, Sendable {
+public struct SACConfiguration: AlgorithmConfiguration, Equatable {
     /// Hidden layer widths of the actor and of each critic (relu between layers).
     public var hiddenLayers: [Int] = [128, 128]
     /// Adam step size of the actor.
@@ -69,6 +69,11 @@ public struct SACConfiguration: Codable, Equatable, Sendable {
         try require(targetEntropyFraction >= 0 && targetEntropyFraction < 1, "targetEntropyFraction", targetEntropyFraction,
                     "a number in [0, 1)")
         if let maxGradientNorm { try require(maxGradientNorm > 0, "maxGradientNorm", maxGradientNorm, "a positive number or null") }
+    }
+
+    public var summary: String {
+        "hidden \(hiddenLayers), batch \(batchSize), target entropy \(targetEntropyFraction) x log|A|, "
+            + "autotune \(autotuneTemperature)"
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {

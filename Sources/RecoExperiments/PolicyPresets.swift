@@ -1,3 +1,5 @@
+import RecoRL
+
 extension A2CConfiguration {
     /// Settings for the marketing environment.
     public static var marketing: A2CConfiguration {

@@ -2,21 +2,21 @@ import Foundation
 import RecoRL
 
 /// One row of training metrics, written at each evaluation.
-struct MetricsRow: Encodable {
-    var step: Int
-    var seconds: Double
-    var stepsPerSecond: Double
-    var episodes: Int
-    var trainingMeanReturn: Float?
-    var evaluationMeanReturn: Float
+public struct MetricsRow: Encodable {
+    public var step: Int
+    public var seconds: Double
+    public var stepsPerSecond: Double
+    public var episodes: Int
+    public var trainingMeanReturn: Float?
+    public var evaluationMeanReturn: Float
     /// Epsilon-greedy agents only.
-    var epsilon: Float?
-    var gradientSteps: Int
-    var loss: Float?
-    /// The algorithm's own measurements of its last update, by name.
-    var statistics: [String: Float]
+    public var epsilon: Float?
+    public var gradientSteps: Int
+    public var loss: Float?
+    /// The algorithm's own measurements of its last update, by metric name.
+    public var statistics: [String: Float]
 
-    init(progress: TrainingProgress, evaluationMeanReturn: Float) {
+    public init(progress: TrainingProgress, evaluationMeanReturn: Float) {
         step = progress.step
         seconds = progress.seconds
         stepsPerSecond = progress.stepsPerSecond
@@ -26,32 +26,35 @@ struct MetricsRow: Encodable {
         epsilon = progress.epsilon
         gradientSteps = progress.gradientSteps
         loss = progress.loss
-        statistics = progress.statistics
+        statistics = Dictionary(uniqueKeysWithValues: progress.metrics.map { ($0.key.name, $0.value) })
     }
 }
 
 /// Appends metrics rows to `metrics.csv` and `metrics.jsonl` in an output directory. The CSV has a
-/// column per algorithm statistic, named up front so every row has the same columns.
-final class MetricsLog {
-    let csv: FileHandle
-    let jsonLines: FileHandle
-    let directory: URL
-    let statisticNames: [String]
+/// column per metric of the algorithm (its registry entry's list), named up front so every row has
+/// the same columns.
+public final class MetricsLog {
+    private let csv: FileHandle
+    private let jsonLines: FileHandle
+    /// The algorithm's metrics, in column order.
+    public let metrics: [Metric]
 
-    init(directory: URL, statisticNames: [String]) throws {
-        self.directory = directory
-        self.statisticNames = statisticNames
+    /// The columns every run has, before the algorithm's own.
+    public static let commonColumns = ["step", "seconds", "steps_per_second", "episodes", "training_mean_return",
+                                       "evaluation_mean_return", "epsilon", "gradient_steps", "loss"]
+
+    public init(directory: URL, metrics: [Metric]) throws {
+        self.metrics = metrics
         func create(_ name: String, header: String?) throws -> FileHandle {
             let url = directory.appendingPathComponent(name)
             guard FileManager.default.createFile(atPath: url.path, contents: header.map { Data($0.utf8) }) else {
-                throw CommandError("--out: cannot create \(url.path); expected a writable directory")
+                throw ExperimentError("--out: cannot create \(url.path); expected a writable directory")
             }
             let handle = try FileHandle(forWritingTo: url)
             handle.seekToEndOfFile()
             return handle
         }
-        let columns = ["step", "seconds", "steps_per_second", "episodes", "training_mean_return", "evaluation_mean_return",
-                       "epsilon", "gradient_steps", "loss"] + statisticNames
+        let columns = MetricsLog.commonColumns + metrics.map(\.name)
         csv = try create("metrics.csv", header: columns.joined(separator: ",") + "\n")
         jsonLines = try create("metrics.jsonl", header: nil)
     }
@@ -61,12 +64,12 @@ final class MetricsLog {
         try? jsonLines.close()
     }
 
-    func append(_ row: MetricsRow) throws {
+    public func append(_ row: MetricsRow) throws {
         let optional: (Float?) -> String = { $0.map { String($0) } ?? "" }
         let cells = [String(row.step), String(format: "%.3f", row.seconds), String(format: "%.1f", row.stepsPerSecond),
                      String(row.episodes), optional(row.trainingMeanReturn), String(row.evaluationMeanReturn),
                      optional(row.epsilon), String(row.gradientSteps), optional(row.loss)]
-            + statisticNames.map { optional(row.statistics[$0]) }
+            + metrics.map { optional(row.statistics[$0.name]) }
         csv.write(Data((cells.joined(separator: ",") + "\n").utf8))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

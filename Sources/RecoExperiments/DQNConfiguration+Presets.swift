@@ -1,3 +1,5 @@
+import RecoRL
+
 extension DQNConfiguration {
     /// Settings for the marketing environment: the defaults (a good policy in a few seconds).
     public static var marketing: DQNConfiguration { DQNConfiguration() }
@@ -15,7 +17,7 @@ extension DQNConfiguration {
         configuration.trainFrequency = 256
         configuration.gradientSteps = 128
         configuration.targetUpdateInterval = 128
-        configuration.exploration = ExplorationSchedule.reaching(end: 0.04, after: 16_000)
+        configuration.exploration = Schedule.reaching(end: 0.04, after: 16_000)
         return configuration
     }
 }

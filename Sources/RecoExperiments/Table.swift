@@ -1,6 +1,6 @@
 /// Plain-text table rows: the first cell left-aligned, the others right-aligned.
-enum Table {
-    static func row(_ cells: [String], widths: [Int]) -> String {
+public enum Table {
+    public static func row(_ cells: [String], widths: [Int]) -> String {
         zip(cells, widths).enumerated().map { index, pair in
             let (cell, width) = pair
             let padding = String(repeating: " ", count: max(0, width - cell.count))

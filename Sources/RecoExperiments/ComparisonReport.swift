@@ -1,42 +1,53 @@
 import Foundation
 import RecoEnvironments
+import RecoEvaluation
 import RecoRL
 
 /// One training run of `recorl compare`.
-struct ComparisonRun: Codable {
-    var algorithm: String
-    var seed: UInt64
-    var environmentSteps: Int
-    var seconds: Double
-    var gradientSteps: Int
+public struct ComparisonRun: Codable {
+    public var algorithm: String
+    public var seed: UInt64
+    public var environmentSteps: Int
+    public var seconds: Double
+    public var gradientSteps: Int
     /// Mean return of the greedy policy on the fixed evaluation episodes.
-    var finalReturn: Float
+    public var finalReturn: Float
 
-    var environmentStepsPerSecond: Double { Double(environmentSteps) / max(seconds, 1e-9) }
-    var updatesPerSecond: Double { Double(gradientSteps) / max(seconds, 1e-9) }
+    public init(algorithm: String, seed: UInt64, environmentSteps: Int, seconds: Double, gradientSteps: Int,
+                finalReturn: Float) {
+        self.algorithm = algorithm
+        self.seed = seed
+        self.environmentSteps = environmentSteps
+        self.seconds = seconds
+        self.gradientSteps = gradientSteps
+        self.finalReturn = finalReturn
+    }
+
+    public var environmentStepsPerSecond: Double { Double(environmentSteps) / max(seconds, 1e-9) }
+    public var updatesPerSecond: Double { Double(gradientSteps) / max(seconds, 1e-9) }
 }
 
 /// An algorithm's runs over all seeds, summarised.
-struct ComparisonSummary: Codable {
-    var algorithm: String
-    var seeds: Int
-    var meanReturn: Float
+public struct ComparisonSummary: Codable {
+    public var algorithm: String
+    public var seeds: Int
+    public var meanReturn: Float
     /// Standard deviation of the final return over seeds.
-    var returnStandardDeviation: Float
-    var minimumReturn: Float
-    var maximumReturn: Float
-    var meanSeconds: Double
-    var environmentStepsPerSecond: Double
-    var updatesPerSecond: Double
+    public var returnStandardDeviation: Float
+    public var minimumReturn: Float
+    public var maximumReturn: Float
+    public var meanSeconds: Double
+    public var environmentStepsPerSecond: Double
+    public var updatesPerSecond: Double
 
-    init(algorithm: String, runs: [ComparisonRun]) {
-        precondition(!runs.isEmpty, "a summary needs runs")
+    /// The summary of `runs` (at least one).
+    public init(algorithm: String, runs: [ComparisonRun]) {
         self.algorithm = algorithm
         seeds = runs.count
         let returns = runs.map(\.finalReturn)
-        meanReturn = returns.reduce(0, +) / Float(returns.count)
+        meanReturn = returns.reduce(0, +) / Float(max(1, returns.count))
         let mean = meanReturn
-        returnStandardDeviation = (returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(returns.count)).squareRoot()
+        returnStandardDeviation = (returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(max(1, returns.count))).squareRoot()
         minimumReturn = returns.min() ?? 0
         maximumReturn = returns.max() ?? 0
         let seconds = runs.reduce(0) { $0 + $1.seconds }
@@ -47,27 +58,27 @@ struct ComparisonSummary: Codable {
 }
 
 /// The uniform-random policy and the best fixed action on the evaluation episodes.
-struct Baselines: Codable {
-    var random: PolicyEvaluation.Result
-    var bestFixedAction: String
-    var bestFixed: PolicyEvaluation.Result
+public struct Baselines: Codable {
+    public var random: PolicyEvaluation.Result
+    public var bestFixedAction: String
+    public var bestFixed: PolicyEvaluation.Result
 
-    init(environment name: EnvironmentName, evaluationEnvironment: BatchedEnvironment, episodes: Int) {
-        random = PolicyEvaluation.evaluate(evaluationEnvironment, episodes: episodes, seed: Evaluation.seed,
-                                           policy: PolicyEvaluation.uniformRandom(actions: name.actionNames.count, seed: 7))
-        let fixed = PolicyEvaluation.bestFixedAction(evaluationEnvironment, actions: name.actionNames.count, episodes: episodes,
-                                                     seed: Evaluation.seed)
-        bestFixedAction = name.actionNames[fixed.action]
+    /// Both baselines of `environment` on `episodes` episodes of `evaluationEnvironment`.
+    public init(environment: EnvironmentEntry, evaluationEnvironment: BatchedEnvironment, episodes: Int) throws {
+        random = try PolicyEvaluation.uniformRandom(evaluationEnvironment, episodes: episodes, seed: EvaluationSettings.seed,
+                                                    policySeed: 7)
+        let fixed = try PolicyEvaluation.bestFixedAction(evaluationEnvironment, episodes: episodes, seed: EvaluationSettings.seed)
+        bestFixedAction = environment.actionNames[fixed.action]
         bestFixed = fixed.result
     }
 }
 
 /// The comparison as a text table, CSV and JSON.
-enum ComparisonReport {
+public enum ComparisonReport {
     static let widths = [30, 9, 7, 17, 9, 12, 11]
 
-    static func table(_ summaries: [ComparisonSummary], baselines: Baselines, episodes: Int) -> String {
-        var lines = ["final greedy return over \(episodes) evaluation episodes (seed \(Evaluation.seed)); mean, spread over seeds",
+    public static func table(_ summaries: [ComparisonSummary], baselines: Baselines, episodes: Int) -> String {
+        var lines = ["final greedy return over \(episodes) evaluation episodes (seed \(EvaluationSettings.seed)); mean, spread over seeds",
                      Table.row(["policy", "return", "std", "min..max", "wall s", "env steps/s", "updates/s"], widths: widths)]
         for summary in summaries {
             lines.append(Table.row([
@@ -86,7 +97,7 @@ enum ComparisonReport {
 
     /// Writes `compare.csv` (one row per algorithm and baseline) and `compare.json` (summaries, every
     /// run and the baselines) into `directory`.
-    static func write(runs: [ComparisonRun], summaries: [ComparisonSummary], baselines: Baselines, to directory: URL) throws {
+    public static func write(runs: [ComparisonRun], summaries: [ComparisonSummary], baselines: Baselines, to directory: URL) throws {
         var csv = "policy,seeds,mean_return,return_std,min_return,max_return,mean_seconds,env_steps_per_second,updates_per_second\n"
         for s in summaries {
             csv += "\(s.algorithm),\(s.seeds),\(s.meanReturn),\(s.returnStandardDeviation),\(s.minimumReturn),\(s.maximumReturn),"
@@ -106,7 +117,7 @@ enum ComparisonReport {
             try encoder.encode(Report(summaries: summaries, runs: runs, baselines: baselines))
                 .write(to: directory.appendingPathComponent("compare.json"))
         } catch {
-            throw CommandError("--out: cannot write the comparison into \(directory.path) (\(error.localizedDescription))")
+            throw ExperimentError("--out: cannot write the comparison into \(directory.path) (\(error.localizedDescription))")
         }
     }
 }

@@ -1,0 +1,38 @@
+import Foundation
+import RecoEnvironments
+import RecoEvaluation
+import RecoRL
+
+/// The fixed evaluation every command shares: the greedy policy on the same evaluation episodes as
+/// the uniform-random and best-fixed baselines.
+public enum EvaluationSettings {
+    /// Seed of the evaluation episodes (users, start states); fixed so runs compare.
+    public static let seed: UInt64 = 20_261_121
+
+    /// Copies used for evaluating `episodes` episodes (at most 100 side by side).
+    public static func copies(for episodes: Int) -> Int { min(episodes, 100) }
+
+    /// Mean return of `agent`'s greedy policy on `episodes` evaluation episodes.
+    public static func greedyReturn(_ agent: Agent, on environment: BatchedEnvironment,
+                                    episodes: Int) throws -> PolicyEvaluation.Result {
+        try PolicyEvaluation.evaluate(environment, episodes: episodes, seed: seed, policy: agent.greedyPolicy)
+    }
+
+    /// The table `train` ends with and `evaluate` prints: the trained greedy policy against the baselines.
+    public static func comparisonTable(_ agent: Agent, environment: EnvironmentEntry, episodes: Int) throws -> String {
+        let evaluation = environment.make(copies: copies(for: episodes))
+        let trained = try greedyReturn(agent, on: evaluation, episodes: episodes)
+        let baselines = try Baselines(environment: environment, evaluationEnvironment: evaluation, episodes: episodes)
+        func row(_ label: String, _ result: PolicyEvaluation.Result) -> String {
+            Table.row([label, String(format: "%.3f", result.meanReturn), String(format: "%.3f", result.standardDeviation),
+                       String(format: "%.2fx", result.meanReturn / max(baselines.random.meanReturn, 1e-9))], widths: [44, 10, 10, 11])
+        }
+        return [
+            "mean return over \(episodes) evaluation episodes (seed \(seed))",
+            Table.row(["policy", "mean", "std", "vs random"], widths: [44, 10, 10, 11]),
+            row("trained \(agent.algorithm) (greedy)", trained),
+            row("uniform random", baselines.random),
+            row("best fixed: \(baselines.bestFixedAction)", baselines.bestFixed),
+        ].joined(separator: "\n")
+    }
+}

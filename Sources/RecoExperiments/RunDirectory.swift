@@ -1,0 +1,43 @@
+import Foundation
+import RecoRL
+
+/// The output directory of a training run: `config.json` (the resolved configuration, every field),
+/// `metrics.csv` and `metrics.jsonl` (one row per evaluation), `checkpoint.safetensors`.
+public struct RunDirectory {
+    /// Checkpoint metadata key recording the environment's name.
+    public static let environmentKey = "environment"
+    /// Checkpoint metadata key recording the run's seed.
+    public static let seedKey = "seed"
+
+    public let url: URL
+
+    /// Creates the directory at `path` (and its parents) if needed.
+    public init(creating path: String) throws {
+        url = URL(fileURLWithPath: path)
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw ExperimentError("--out: cannot create directory \(path) (\(error.localizedDescription))")
+        }
+    }
+
+    public var checkpoint: URL { url.appendingPathComponent("checkpoint.safetensors") }
+    public var metricsCSV: URL { url.appendingPathComponent("metrics.csv") }
+
+    /// Writes `configuration` as pretty-printed JSON to `config.json` (what `--config` reads back).
+    public func write(configuration: AlgorithmConfiguration) throws {
+        try RunDirectory.json(configuration).write(to: url.appendingPathComponent("config.json"))
+    }
+
+    /// A fresh metrics log with a column per metric.
+    public func metricsLog(metrics: [Metric]) throws -> MetricsLog {
+        try MetricsLog(directory: url, metrics: metrics)
+    }
+
+    /// `configuration` as pretty-printed, key-sorted JSON.
+    public static func json(_ configuration: AlgorithmConfiguration) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(configuration)
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import RecoEnvironments
+import RecoEvaluation
+import RecoRL
+import RecoTensor
+
+/// What to train: the settings `recorl train` and `recorl compare` take, by name.
+public struct TrainingRequest {
+    public var environment = "marketing"
+    public var algorithm = "dqn"
+    /// Environment steps over all copies (nil: the environment's default for the algorithm).
+    public var steps: Int?
+    /// Environment copies stepped together.
+    public var copies = 8
+    public var seed: UInt64 = 1
+    /// A JSON file of configuration fields replacing the preset (missing fields keep the defaults).
+    public var configurationFile: String?
+    /// Changes applied after the preset or file (the command line's algorithm switches).
+    public var adjust: (AlgorithmConfiguration) throws -> AlgorithmConfiguration = { $0 }
+    /// Environment steps between evaluations (nil: a tenth of the run).
+    public var evaluationInterval: Int?
+    /// Episodes per evaluation.
+    public var evaluationEpisodes = 200
+    /// Whether to evaluate during the run at all (`compare` evaluates only after it).
+    public var evaluates = true
+    /// Where to write config, metrics and checkpoint (nil: nowhere).
+    public var output: String?
+
+    public init() {}
+}
+
+/// A finished training run.
+public struct TrainingOutcome {
+    public let agent: Agent
+    public let environment: EnvironmentEntry
+    public let configuration: AlgorithmConfiguration
+    /// The last progress report.
+    public let progress: TrainingProgress
+    /// Mean greedy return at each evaluation, with its environment step.
+    public let evaluations: [(step: Int, meanReturn: Float)]
+    /// The run directory, when the request named one.
+    public let directory: RunDirectory?
+}
+
+/// The plumbing every command shares, over an algorithm registry and an environment catalog: resolve
+/// names and configurations, build environments and agents, train with periodic evaluation into the
+/// metrics files, save the checkpoint. Tests and embedders pass their own registry to train their
+/// own algorithms through the same path.
+public struct Experiment {
+    public var registry: AlgorithmRegistry
+    public var catalog: EnvironmentCatalog
+
+    public init(registry: AlgorithmRegistry = .standard, catalog: EnvironmentCatalog = .standard) {
+        self.registry = registry
+        self.catalog = catalog
+    }
+
+    /// The algorithm called `name`, with an error naming `--algo` otherwise.
+    public func algorithm(named name: String) throws -> AlgorithmEntry {
+        guard let entry = registry.entries.first(where: { $0.name == name }) else {
+            throw ExperimentError("--algo: \"\(name)\" is not valid; expected one of \(registry.names.joined(separator: ", "))")
+        }
+        return entry
+    }
+
+    /// `algorithm`'s configuration for `environment`: its preset, or the JSON file at `path` when given.
+    public func configuration(for algorithm: AlgorithmEntry, environment: EnvironmentEntry,
+                              file path: String?) throws -> AlgorithmConfiguration {
+        guard let path else { return environment.preset(for: algorithm) }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ExperimentError("--config: cannot read \(path) (\(error.localizedDescription)); expected a JSON file")
+        }
+        do {
+            return try algorithm.decodeConfiguration(data)
+        } catch let error as ConfigurationError {
+            throw ExperimentError("--config \(path): \(error)")
+        } catch {
+            throw ExperimentError("--config \(path): not a JSON object of \(algorithm.name) configuration fields (\(error))")
+        }
+    }
+
+    /// The configuration `request` asks for, validated for its copies.
+    public func resolvedConfiguration(_ request: TrainingRequest) throws -> AlgorithmConfiguration {
+        let algorithm = try self.algorithm(named: request.algorithm)
+        let environment = try catalog.entry(named: request.environment)
+        let configuration = try request.adjust(
+            self.configuration(for: algorithm, environment: environment, file: request.configurationFile))
+        do {
+            try configuration.validate(copies: request.copies)
+        } catch let error as ConfigurationError {
+            throw ExperimentError("\(request.configurationFile.map { "--config \($0): " } ?? "")\(error)")
+        }
+        return configuration
+    }
+
+    /// Trains as `request` says. `display` (when given) runs every `displayInterval` steps; the greedy
+    /// policy is evaluated every evaluation interval and at the end, each result appended to the
+    /// metrics files when the request names an output directory, where the configuration and the final
+    /// checkpoint are written too.
+    public func train(_ request: TrainingRequest, displayInterval: Int? = nil,
+                      display: ((TrainingProgress) -> Void)? = nil) throws -> TrainingOutcome {
+        guard request.copies >= 1 else { throw ExperimentError("--envs: \(request.copies) is not valid; expected a positive integer") }
+        let algorithm = try self.algorithm(named: request.algorithm)
+        let environmentEntry = try catalog.entry(named: request.environment)
+        let configuration = try resolvedConfiguration(request)
+        let steps = request.steps ?? environmentEntry.defaultTrainingSteps(for: algorithm)
+        let directory = try request.output.map { try RunDirectory(creating: $0) }
+        try directory?.write(configuration: configuration)
+        let metrics = try directory?.metricsLog(metrics: algorithm.metrics)
+
+        let environment = environmentEntry.make(copies: request.copies)
+        let evaluationEnvironment = environmentEntry.make(copies: EvaluationSettings.copies(for: request.evaluationEpisodes))
+        var generator = RandomGenerator(seed: request.seed)
+        let agent = try algorithm.makeAgent(configuration, spaces: EnvironmentSpaces(environment), generator: &generator)
+        var evaluations: [(step: Int, meanReturn: Float)] = []
+        let evaluation = EvaluationCallback(
+            every: request.evaluationInterval ?? max(1, steps / 10),
+            evaluate: { policy in
+                try PolicyEvaluation.evaluate(evaluationEnvironment, episodes: request.evaluationEpisodes,
+                                              seed: EvaluationSettings.seed, policy: policy).meanReturn
+            },
+            onResult: { progress, meanReturn in
+                evaluations.append((progress.step, meanReturn))
+                try metrics?.append(MetricsRow(progress: progress, evaluationMeanReturn: meanReturn))
+            })
+        var callbacks: [TrainingCallback] = request.evaluates ? [evaluation] : []
+        if let display { callbacks.insert(ProgressCallback(every: displayInterval ?? max(1, steps / 10), display), at: 0) }
+        let progress = try agent.train(on: environment, steps: steps, seed: request.seed, generator: &generator,
+                                       callbacks: callbacks)
+        if let directory {
+            try agent.save(to: directory.checkpoint, metadata: [RunDirectory.environmentKey: environmentEntry.name,
+                                                                RunDirectory.seedKey: String(request.seed)])
+        }
+        return TrainingOutcome(agent: agent, environment: environmentEntry, configuration: configuration, progress: progress,
+                               evaluations: evaluations, directory: directory)
+    }
+}

@@ -16,7 +16,7 @@ import Testing
     /// Returns how many episodes ended by termination and by truncation.
     static func checkAgainstReplicas<E: Environment>(count: Int, seed: UInt64, steps: Int, make: () -> E,
                                                      action: (Int, Int) -> Int) -> (terminated: Int, truncated: Int) {
-        let vector = VectorEnvironment(count: count) { _ in make() }
+        let vector = VectorEnvironment(copies: count) { _ in make() }
         vector.reset(seed: seed)
         var replicas = (0..<count).map { _ in make() }
         var generators = (0..<count).map { RandomGenerator(seed: seed, stream: UInt64($0)) }
@@ -75,7 +75,7 @@ import Testing
     }
 
     @Test func finalObservationOfATruncatedMarketingEpisodeShowsAllContactsUsed() {
-        let vector = VectorEnvironment(count: 2) { _ in MarketingEnvironment(contactsPerEpisode: 2) }
+        let vector = VectorEnvironment(copies: 2) { _ in MarketingEnvironment(contactsPerEpisode: 2) }
         vector.reset(seed: 4)
         let adaptive = (0..<2).map { Int32(MarketingPolicyTests.adaptive(vector.copy($0).user)) }
         adaptive.withUnsafeBufferPointer { vector.step($0) }
@@ -91,7 +91,7 @@ import Testing
 
     @Test func sameSeedGivesIdenticalRolloutsAndCopiesUseDifferentStreams() {
         func rollout(seed: UInt64) -> [Float] {
-            let vector = VectorEnvironment(count: 4) { _ in MarketingEnvironment() }
+            let vector = VectorEnvironment(copies: 4) { _ in MarketingEnvironment() }
             vector.reset(seed: seed)
             var values = (0..<4).flatMap { VectorEnvironmentTests.row(vector.observations, $0) }
             for step in 0..<25 {
@@ -104,7 +104,7 @@ import Testing
         #expect(rollout(seed: 5) == rollout(seed: 5))  // bit-identical on purpose
         #expect(rollout(seed: 5) != rollout(seed: 6))
 
-        let cartPoles = VectorEnvironment(count: 3) { _ in CartPole() }
+        let cartPoles = VectorEnvironment(copies: 3) { _ in CartPole() }
         cartPoles.reset(seed: 5)
         let rows = (0..<3).map { VectorEnvironmentTests.row(cartPoles.observations, $0) }
         #expect(rows[0] != rows[1] && rows[1] != rows[2] && rows[0] != rows[2])

@@ -1,4 +1,5 @@
 import Foundation
+import RecoTestSupport
 import Testing
 @testable import RecoRL
 import RecoEnvironments
@@ -31,7 +32,7 @@ import RecoTensor
     /// shared network's split head.
     @Test func initialisationIsOrthogonalWithTheUsualGains() throws {
         var generator = RandomGenerator(seed: 31)
-        let separate = try ActorCriticNetworks(observationDimension: 6, actionCount: 5, hidden: [32, 16], activation: .tanh,
+        let separate = try ActorCriticNetworks(observationWidth: 6, actionCount: 5, hidden: [32, 16], activation: .tanh,
                                                shared: false, learningRate: 1e-3, adamEpsilon: 1e-5, maxBatch: 4,
                                                generator: &generator)
         try expectOrthogonal(separate.actor, layer: "0", gain: Float(2).squareRoot())
@@ -40,7 +41,7 @@ import RecoTensor
         let critic = try #require(separate.critic)
         try expectOrthogonal(critic, layer: "0", gain: Float(2).squareRoot())
         try expectOrthogonal(critic, layer: "4", gain: 1)
-        let shared = try ActorCriticNetworks(observationDimension: 6, actionCount: 5, hidden: [32, 16], activation: .tanh,
+        let shared = try ActorCriticNetworks(observationWidth: 6, actionCount: 5, hidden: [32, 16], activation: .tanh,
                                              shared: true, learningRate: 1e-3, adamEpsilon: 1e-5, maxBatch: 4,
                                              generator: &generator)
         #expect(shared.isShared && shared.actor.outputWidth == 6)
@@ -48,21 +49,29 @@ import RecoTensor
         try expectOrthogonal(shared.actor, layer: "4", rows: 5..<6, gain: 1)
     }
 
+    /// Cart-pole's spaces with 2 copies.
+    let cartPoleSpaces = try! EnvironmentSpaces(observationSpace: .unboundedBox(4), actionSpace: .discrete(2), copies: 2)
+
     /// A rollout of 8 steps over 2 cart-pole copies collected with `agent`'s own policy.
-    func collectRollout(_ networks: ActorCriticNetworks, seed: UInt64) -> RolloutBuffer {
-        let environment = VectorEnvironment(count: 2) { _ in CartPole() }
+    func collectRollout(_ networks: ActorCriticNetworks, seed: UInt64) throws -> RolloutBuffer {
+        let environment = VectorEnvironment(copies: 2) { _ in CartPole() }
         environment.reset(seed: seed)
         var generator = RandomGenerator(seed: seed)
-        let rollout = RolloutBuffer(steps: 8, environments: 2, observationDimension: 4)
-        let buffers = PolicyActingBuffers(copies: 2, observationDimension: 4)
+        let rollout = RolloutBuffer(steps: 8, copies: 2, observationWidth: 4)
+        let policy = CategoricalPolicy(networks, mode: .sampling)
+        let observations = Matrix(rows: 2, columns: 4)
+        let actions = OwnedBuffer<Int32>(repeating: 0, count: 2)
+        let logProbabilities = OwnedBuffer<Float>(repeating: 0, count: 2), values = OwnedBuffer<Float>(repeating: 0, count: 2)
         while !rollout.isFull {
-            buffers.act(networks, on: environment.observations, using: &generator)
-            environment.step(UnsafeBufferPointer(buffers.actions.elements))
-            rollout.add(observations: buffers.observations.view, actions: UnsafeBufferPointer(buffers.actions.elements),
-                        logProbabilities: UnsafeBufferPointer(buffers.logProbabilities.elements),
-                        values: UnsafeBufferPointer(buffers.values.elements), rewards: environment.rewards,
+            observations.view.copy(from: environment.observations)
+            try policy.act(observations.view, into: actions.elements, logProbabilities: logProbabilities.elements,
+                           values: values.elements, using: &generator)
+            environment.step(UnsafeBufferPointer(actions.elements))
+            rollout.add(observations: observations.view, actions: UnsafeBufferPointer(actions.elements),
+                        logProbabilities: UnsafeBufferPointer(logProbabilities.elements),
+                        values: UnsafeBufferPointer(values.elements), rewards: environment.rewards,
                         terminated: environment.terminated, truncated: environment.truncated,
-                        finalValues: UnsafeBufferPointer(buffers.values.elements))
+                        finalValues: UnsafeBufferPointer(values.elements))
         }
         // Spread-out advantages so the policy loss is not flat.
         let lastValues: [Float] = [0.5, -0.5]
@@ -81,31 +90,22 @@ import RecoTensor
         configuration.entropyCoefficient = 0.05
         configuration.normalizeAdvantages = false
         var generator = RandomGenerator(seed: 41)
-        let agent = try PPOAgent(configuration: configuration, observationDimension: 4, actionCount: 2, environments: 2,
-                                 maxActingBatch: 16, generator: &generator)
+        let agent = try PPOAgent(configuration: configuration, spaces: cartPoleSpaces, generator: &generator)
         // Larger weights than the 0.01 policy-head gain, so the policy term is not negligible.
         for store in [agent.networks.actor.parameters] + (agent.networks.critic.map { [$0.parameters] } ?? []) {
             var noise = RandomGenerator(seed: 42)
             for i in 0..<store.count { store.values[i] += 0.3 * noise.normal() }
         }
-        let rollout = collectRollout(agent.networks, seed: 5)
+        let rollout = try collectRollout(agent.networks, seed: 5)
         let batch = rollout.all
         _ = try #require(agent.lossAndGradients(batch))
         let stores = [agent.networks.actor.parameters] + (agent.networks.critic.map { [$0.parameters] } ?? [])
         for store in stores {
-            let analytic = Array(store.gradients)
-            for i in stride(from: 0, to: store.count, by: max(1, store.count / 25)) {
-                let saved = store.values[i]
-                func loss(_ value: Float) -> Double {
-                    store.values[i] = value
-                    return Double(agent.lossAndGradients(batch)?.loss ?? .nan)
-                }
-                let h: Float = 1e-2
-                let numeric = (loss(saved + h) - loss(saved - h)) / Double(2 * h)
-                store.values[i] = saved
-                #expect(abs(numeric - Double(analytic[i])) < 3e-3 + 3e-3 * abs(numeric),
-                        "parameter \(i): analytic \(analytic[i]) numeric \(numeric)")
+            let worst = GradientCheck.worstViolation(buffer: store.values.baseAddress!, count: store.count,
+                                                     analytic: Array(store.gradients)) {
+                Double(agent.lossAndGradients(batch)?.loss ?? .nan)
             }
+            #expect(worst.excess <= 0, "parameter \(worst.index): analytic \(worst.analytic) numeric \(worst.numeric)")
         }
     }
 
@@ -117,9 +117,8 @@ import RecoTensor
         configuration.hiddenLayers = [8]
         configuration.minibatches = 4
         var generator = RandomGenerator(seed: 43)
-        let agent = try PPOAgent(configuration: configuration, observationDimension: 4, actionCount: 2, environments: 2,
-                                 maxActingBatch: 16, generator: &generator)
-        let rollout = collectRollout(agent.networks, seed: 6)
+        let agent = try PPOAgent(configuration: configuration, spaces: cartPoleSpaces, generator: &generator)
+        let rollout = try collectRollout(agent.networks, seed: 6)
         rollout.shuffle(using: &generator)
         var means: [Float] = []
         for k in 0..<4 {
@@ -138,14 +137,13 @@ import RecoTensor
         configuration.hiddenLayers = [8]
         configuration.learningRate = 1e-3
         var generator = RandomGenerator(seed: 44)
-        let agent = try A2CAgent(configuration: configuration, observationDimension: 4, actionCount: 2, environments: 2,
-                                 maxActingBatch: 2, generator: &generator)
+        let agent = try A2CAgent(configuration: configuration, spaces: cartPoleSpaces, generator: &generator)
         var rates: [Float] = []
         let perUpdate = configuration.rolloutSteps * 2
-        try agent.train(on: VectorEnvironment(count: 2) { _ in CartPole() }, steps: 8 * perUpdate, seed: 1,
-                        generator: &generator, reportInterval: perUpdate) { progress in
-            rates.append(progress.statistics["learning_rate"] ?? .nan)
-        }
+        try agent.train(on: VectorEnvironment(copies: 2) { _ in CartPole() }, steps: 8 * perUpdate, seed: 1,
+                        generator: &generator, callbacks: [ProgressCallback(every: perUpdate) { progress in
+                            rates.append(progress.metrics[.learningRate] ?? .nan)
+                        }])
         #expect(rates.count == 8)
         for (k, rate) in rates.enumerated() { #expect(abs(rate - 1e-3 * (1 - Float(k) / 8)) < 1e-9) }
         #expect(agent.gradientStepCount == 8)
@@ -157,16 +155,15 @@ import RecoTensor
         configuration.hiddenLayers = [8]
         configuration.rolloutSteps = 16
         var generator = RandomGenerator(seed: 45)
-        let agent = try PPOAgent(configuration: configuration, observationDimension: 4, actionCount: 2, environments: 2,
-                                 maxActingBatch: 2, generator: &generator)
-        var last: TrainingProgress?
-        try agent.train(on: VectorEnvironment(count: 2) { _ in CartPole() }, steps: 128, seed: 1, generator: &generator,
-                        reportInterval: 128) { last = $0 }
-        let statistics = try #require(last?.statistics)
-        for name in ["clip_fraction", "approx_kl", "explained_variance", "entropy", "policy_loss", "value_loss"] {
-            #expect(statistics[name]?.isFinite == true, "\(name)")
+        let agent = try PPOAgent(configuration: configuration, spaces: cartPoleSpaces, generator: &generator)
+        let last = try agent.train(on: VectorEnvironment(copies: 2) { _ in CartPole() }, steps: 128, seed: 1,
+                                   generator: &generator)
+        let metrics = last.metrics
+        for metric in [Metric.clipFraction, .approximateKL, .explainedVariance, .entropy, .policyLoss, .valueLoss] {
+            #expect(metrics[metric]?.isFinite == true, "\(metric)")
         }
-        #expect(statistics["entropy"]! > 0 && statistics["entropy"]! <= Float(Foundation.log(2.0)) + 1e-6)
+        let entropy = try #require(metrics[.entropy])
+        #expect(entropy > 0 && entropy <= Float(Foundation.log(2.0)) + 1e-6)
         #expect(agent.gradientStepCount == 4 * configuration.epochs * configuration.minibatches)
     }
 }

@@ -14,8 +14,8 @@ import RecoTensor
         configuration.learningStarts = 1_000_000   // collect only, unless a test says otherwise
         change(&configuration)
         var generator = RandomGenerator(seed: 1)
-        return try DQNAgent(configuration: configuration, observationDimension: 2, actionCount: 2, environments: 3,
-                            maxActingBatch: 3, generator: &generator)
+        let spaces = try EnvironmentSpaces(observationSpace: .unboundedBox(2), actionSpace: .discrete(2), copies: 3)
+        return try DQNAgent(configuration: configuration, spaces: spaces, generator: &generator)
     }
 
     /// Replay must receive the final observation of a truncated episode (not the reset one) and must
@@ -24,11 +24,11 @@ import RecoTensor
     @Test(arguments: [false, true])
     func truncationBootstrapsAndTerminationDoesNot(terminates: Bool) throws {
         let agent = try agent()
-        let environment = VectorEnvironment(count: 3) { _ in CountingEnvironment(length: 3, terminates: terminates) }
+        let environment = VectorEnvironment(copies: 3) { _ in CountingEnvironment(length: 3, terminates: terminates) }
         var generator = RandomGenerator(seed: 2)
         try agent.train(on: environment, steps: 30, seed: 3, generator: &generator)
         #expect(agent.replay.count == 30)
-        let batch = ReplayBatch(size: 4, observationDimension: 2)
+        let batch = ReplayBatch(size: 4, observationWidth: 2)
         for _ in 0..<50 {
             agent.replay.sample(into: batch, using: &generator)
             for i in 0..<4 {
@@ -42,20 +42,19 @@ import RecoTensor
     }
 
     @Test func epsilonCountsEnvironmentStepsOverAllCopies() throws {
-        let agent = try agent { $0.exploration = ExplorationSchedule(start: 1, end: 0, rate: 0.01) }
-        let environment = VectorEnvironment(count: 3) { _ in CountingEnvironment(length: 5, terminates: true) }
+        let agent = try agent { $0.exploration = .exponential(start: 1, end: 0, rate: 0.01) }
+        let environment = VectorEnvironment(copies: 3) { _ in CountingEnvironment(length: 5, terminates: true) }
         var generator = RandomGenerator(seed: 4)
-        var last: TrainingProgress?
-        try agent.train(on: environment, steps: 90, seed: 5, generator: &generator) { last = $0 }
-        #expect(last?.step == 90)
-        #expect(last?.epsilon == agent.configuration.exploration.epsilon(at: 90))
+        let last = try agent.train(on: environment, steps: 90, seed: 5, generator: &generator)
+        #expect(last.step == 90)
+        #expect(last.epsilon == agent.configuration.exploration.value(at: 90, of: 90))
     }
 
     /// The trap of a target network that never updates: with a hard copy every 3 gradient steps the
     /// target differs from the online network after 1 and 2 updates and equals it after the 3rd.
     @Test func hardTargetCopyHappensEveryInterval() throws {
         let agent = try agent { $0.targetUpdateInterval = 3; $0.learningStarts = 0 }
-        let environment = VectorEnvironment(count: 3) { _ in CountingEnvironment(length: 4, terminates: true) }
+        let environment = VectorEnvironment(copies: 3) { _ in CountingEnvironment(length: 4, terminates: true) }
         var generator = RandomGenerator(seed: 6)
         try agent.train(on: environment, steps: 12, seed: 7, generator: &generator)   // fills replay; updates happen too
         let before = agent.gradientStepCount
@@ -74,7 +73,7 @@ import RecoTensor
 
     @Test func polyakTargetMovesByTauEachUpdate() throws {
         let agent = try agent { $0.targetUpdateInterval = 1; $0.tau = 0.25; $0.learningStarts = 1_000_000 }
-        let environment = VectorEnvironment(count: 3) { _ in CountingEnvironment(length: 4, terminates: true) }
+        let environment = VectorEnvironment(copies: 3) { _ in CountingEnvironment(length: 4, terminates: true) }
         var generator = RandomGenerator(seed: 8)
         try agent.train(on: environment, steps: 12, seed: 9, generator: &generator)
         let targetBefore = Array(agent.target.parameters.values)
@@ -94,7 +93,7 @@ import RecoTensor
             $0.trainFrequency = 1
             $0.prioritized = prioritized
         }
-        let environment = VectorEnvironment(count: 3) { _ in CountingEnvironment(length: 4, terminates: true) }
+        let environment = VectorEnvironment(copies: 3) { _ in CountingEnvironment(length: 4, terminates: true) }
         var generator = RandomGenerator(seed: 12)
         #expect(throws: TrainingError.self) {
             try agent.train(on: environment, steps: 3_000, seed: 13, generator: &generator)
@@ -103,7 +102,7 @@ import RecoTensor
 
     @Test func checkpointRestoresTheAgent() throws {
         let agent = try agent { $0.learningStarts = 0; $0.dueling = true }
-        let environment = VectorEnvironment(count: 3) { _ in CountingEnvironment(length: 4, terminates: true) }
+        let environment = VectorEnvironment(copies: 3) { _ in CountingEnvironment(length: 4, terminates: true) }
         var generator = RandomGenerator(seed: 10)
         try agent.train(on: environment, steps: 30, seed: 11, generator: &generator)
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("dqn-\(UInt64.random(in: 0...UInt64.max)).safetensors")
@@ -115,7 +114,6 @@ import RecoTensor
         #expect(restored.gradientStepCount == agent.gradientStepCount)
         #expect(Array(restored.online.parameters.values) == Array(agent.online.parameters.values))
         #expect(Array(restored.target.parameters.values) == Array(agent.target.parameters.values))
-        let x = Matrix(rows: 1, columns: 2, values: [1, 2])
-        #expect(restored.values(x.view).toArray() == agent.values(x.view).toArray())
+        #expect(try restored.greedyPolicy.scores(for: [1, 2]) == agent.greedyPolicy.scores(for: [1, 2]))
     }
 }

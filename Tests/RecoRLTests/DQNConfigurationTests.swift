@@ -11,7 +11,7 @@ import RecoRL
         let configuration = try decode(#"{"batchSize": 32, "double": false, "exploration": {"start": 1, "end": 0.1, "rate": 0.01}}"#)
         #expect(configuration.batchSize == 32 && configuration.double == false)
         #expect(configuration.learningRate == DQNConfiguration().learningRate)
-        #expect(configuration.exploration == ExplorationSchedule(start: 1, end: 0.1, rate: 0.01))
+        #expect(configuration.exploration == Schedule.exponential(start: 1, end: 0.1, rate: 0.01))
         let again = try JSONDecoder().decode(DQNConfiguration.self, from: JSONEncoder().encode(configuration))
         #expect(again == configuration)
         #expect(try decode(#"{"maxGradientNorm": null}"#).maxGradientNorm == nil)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import RecoEnvironments
+import RecoExperiments
 import RecoNetworks
 @testable import RecoRL
 import RecoSimulators
@@ -16,35 +17,33 @@ import RecoTensor
     @Test(arguments: ["a2c", "ppo", "sac"])
     func checkpointRestoresTheAgent(algorithm: String) throws {
         var generator = RandomGenerator(seed: 51)
-        let environment = VectorEnvironment(count: 4) { _ in MarketingEnvironment() }
-        let d = MarketingEnvironment.observationWidth
+        let environment = VectorEnvironment(copies: 4) { _ in MarketingEnvironment() }
         let agent: Agent
         switch algorithm {
         case "a2c":
             var configuration = A2CConfiguration.marketing
             configuration.sharedNetwork = true
             configuration.maxGradientNorm = nil
-            agent = try A2CAgent(configuration: configuration, observationDimension: d, actionCount: 18, environments: 4,
-                                 maxActingBatch: 4, generator: &generator)
+            agent = try A2CAgent(configuration: configuration, for: environment, generator: &generator)
         case "ppo":
-            agent = try PPOAgent(configuration: .marketing, observationDimension: d, actionCount: 18, environments: 4,
-                                 maxActingBatch: 4, generator: &generator)
+            agent = try PPOAgent(configuration: .marketing, for: environment, generator: &generator)
         default:
             var configuration = SACConfiguration.marketing
             configuration.learningStarts = 100
-            agent = try SACAgent(configuration: configuration, observationDimension: d, actionCount: 18, environments: 4,
-                                 maxActingBatch: 4, generator: &generator)
+            agent = try SACAgent(configuration: configuration, for: environment, generator: &generator)
         }
-        try agent.train(on: environment, steps: 1_024, seed: 3, generator: &generator, reportInterval: 1_024) { _ in }
+        try agent.train(on: environment, steps: 1_024, seed: 3, generator: &generator)
         let url = temporaryURL(algorithm)
         defer { try? FileManager.default.removeItem(at: url) }
         try agent.save(to: url, metadata: ["environment": "marketing"])
-        let (loaded, metadata) = try AgentCheckpoint.load(from: url, environments: 4, maxActingBatch: 4)
+        let (loaded, metadata) = try AlgorithmRegistry.standard.load(from: url)
         #expect(loaded.algorithm == algorithm && metadata["environment"] == "marketing")
         #expect(loaded.gradientStepCount == agent.gradientStepCount && agent.gradientStepCount > 0)
         environment.reset(seed: 9)
-        let expected = agent.actionScores(environment.observations).toArray()
-        #expect(loaded.actionScores(environment.observations).toArray() == expected)
+        let expected = Matrix(rows: 4, columns: 18), restored = Matrix(rows: 4, columns: 18)
+        try agent.greedyPolicy.scores(environment.observations, into: expected.view)
+        try loaded.greedyPolicy.scores(environment.observations, into: restored.view)
+        #expect(restored.toArray() == expected.toArray())
         if let sac = agent as? SACAgent, let restored = loaded as? SACAgent {
             #expect(restored.temperature == sac.temperature)
             #expect(restored.configuration == sac.configuration)
@@ -57,13 +56,13 @@ import RecoTensor
     /// A checkpoint naming an algorithm the engine does not have is refused with the field and value.
     @Test func unknownAlgorithmIsRefused() throws {
         var generator = RandomGenerator(seed: 52)
-        let agent = try PPOAgent(configuration: .cartPole, observationDimension: 4, actionCount: 2, environments: 1,
-                                 maxActingBatch: 1, generator: &generator)
+        let agent = try PPOAgent(configuration: .cartPole, for: VectorEnvironment(copies: 1) { _ in CartPole() },
+                                 generator: &generator)
         let url = temporaryURL("unknown")
         defer { try? FileManager.default.removeItem(at: url) }
         try Checkpoint(items: agent.networks.checkpointItems, metadata: ["algorithm": "reinforce"]).write(to: url)
         #expect {
-            _ = try AgentCheckpoint.load(from: url)
+            _ = try AlgorithmRegistry.standard.load(from: url)
         } throws: { error in
             "\(error)".contains("__metadata__.algorithm") && "\(error)".contains("reinforce")
         }
@@ -91,6 +90,6 @@ import RecoTensor
         }
         var tooMany = PPOConfiguration()
         tooMany.minibatches = 600
-        #expect(throws: ConfigurationError.self) { try tooMany.validate(environments: 4) }
+        #expect(throws: ConfigurationError.self) { try tooMany.validate(copies: 4) }
     }
 }

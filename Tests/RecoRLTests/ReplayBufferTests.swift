@@ -12,10 +12,11 @@ import RecoTensor
     }
 
     @Test func ringOverwritesTheOldestTransitions() throws {
-        let buffer = try ReplayBuffer(capacity: 5, observationDimension: 2, environments: 1, gamma: 0.9)
-        for t in 0..<3 { buffer.add(step(t)) }
+        let buffer = try ReplayBuffer(capacity: 5, observationWidth: 2)
+        let feed = ReplayFeed(into: buffer, copies: 1, nSteps: 1, gamma: 0.9)
+        for t in 0..<3 { feed.add(step(t)) }
         #expect(buffer.count == 3)
-        for t in 3..<8 { buffer.add(step(t)) }
+        for t in 3..<8 { feed.add(step(t)) }
         #expect(buffer.count == 5)
         #expect(buffer.capacity == 5)
         // Steps 5, 6, 7 overwrote slots 0, 1, 2; steps 3 and 4 are still in slots 3 and 4.
@@ -33,10 +34,11 @@ import RecoTensor
 
     @Test func sampledRowsAreStoredTransitionsKeptTogether() throws {
         // Two copies, n = 2, wrapped ring: every sampled row must be one stored transition, whole.
-        let buffer = try ReplayBuffer(capacity: 37, observationDimension: 3, environments: 2, nSteps: 2, gamma: 0.5)
+        let buffer = try ReplayBuffer(capacity: 37, observationWidth: 3)
+        let feed = ReplayFeed(into: buffer, copies: 2, nSteps: 2, gamma: 0.5)
         for t in 0..<60 {
             let copies = [0, 1]
-            buffer.add(ReplayTestStep(
+            feed.add(ReplayTestStep(
                 observations: copies.map { [Float(t), Float($0), Float(t * 10 + $0)] },
                 actions: copies.map { Int32(t * 10 + $0) },
                 rewards: copies.map { Float(t * 10 + $0) },
@@ -44,7 +46,7 @@ import RecoTensor
                 terminated: [false, false], truncated: [false, false]))
         }
         #expect(buffer.count == 37)
-        let batch = ReplayBatch(size: 64, observationDimension: 3)
+        let batch = ReplayBatch(size: 64, observationWidth: 3)
         var generator = RandomGenerator(seed: 7)
         buffer.sample(into: batch, using: &generator)
         var seen = Set<Int>()
@@ -68,9 +70,10 @@ import RecoTensor
     }
 
     @Test func samplingIsReproducibleFromTheSeed() throws {
-        let buffer = try ReplayBuffer(capacity: 100, observationDimension: 2, environments: 1, gamma: 0.9)
-        for t in 0..<100 { buffer.add(step(t)) }
-        let first = ReplayBatch(size: 16, observationDimension: 2), second = ReplayBatch(size: 16, observationDimension: 2)
+        let buffer = try ReplayBuffer(capacity: 100, observationWidth: 2)
+        let feed = ReplayFeed(into: buffer, copies: 1, nSteps: 1, gamma: 0.9)
+        for t in 0..<100 { feed.add(step(t)) }
+        let first = ReplayBatch(size: 16, observationWidth: 2), second = ReplayBatch(size: 16, observationWidth: 2)
         var a = RandomGenerator(seed: 3), b = RandomGenerator(seed: 3)
         buffer.sample(into: first, using: &a)
         buffer.sample(into: second, using: &b)
@@ -82,10 +85,11 @@ import RecoTensor
     /// 10 million transitions of dimension 64 (5 GB of observations) cost only the pages written.
     @Test func largeCapacityIsNotTouchedUpFront() throws {
         let before = try residentBytes()
-        let buffer = try ReplayBuffer(capacity: 10_000_000, observationDimension: 64, environments: 1, gamma: 0.99)
+        let buffer = try ReplayBuffer(capacity: 10_000_000, observationWidth: 64)
+        let feed = ReplayFeed(into: buffer, copies: 1, nSteps: 1, gamma: 0.99)
         let observation = [Float](repeating: 1, count: 64)
         for t in 0..<10 {
-            buffer.add(ReplayTestStep(observations: [observation], actions: [Int32(t)], rewards: [1],
+            feed.add(ReplayTestStep(observations: [observation], actions: [Int32(t)], rewards: [1],
                                       nextObservations: [observation], terminated: [false], truncated: [false]))
         }
         #expect(buffer.count == 10)

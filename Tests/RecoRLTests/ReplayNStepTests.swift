@@ -19,13 +19,14 @@ import RecoTensor
 
     static func reward(_ copy: Int, _ t: Int) -> Float { copy == 0 ? Float(t + 1) : -Float(t + 1) / 2 }
 
-    func feed(_ replay: Replay) {
+    func feed(_ replay: Replay, nSteps: Int) {
+        let feed = ReplayFeed(into: replay, copies: 2, nSteps: nSteps, gamma: 0.9)
         for t in 0...6 {
             let terminated = [t == 4, false], truncated = [false, t == 1]
             let next: [[Float]] = (0..<2).map { c in
                 terminated[c] || truncated[c] ? [Float(c), Float(t) + 0.5] : [Float(c), Float(t + 1)]
             }
-            replay.add(ReplayTestStep(observations: (0..<2).map { [Float($0), Float(t)] },
+            feed.add(ReplayTestStep(observations: (0..<2).map { [Float($0), Float(t)] },
                                       actions: (0..<2).map { Int32(10 * $0 + t) },
                                       rewards: (0..<2).map { Self.reward($0, t) },
                                       nextObservations: next, terminated: terminated, truncated: truncated))
@@ -52,15 +53,14 @@ import RecoTensor
     ]
 
     @Test func nStepReturnsMatchTheHandComputedTrajectory() throws {
-        let buffer = try ReplayBuffer(capacity: 32, observationDimension: 2, environments: 2, nSteps: 3, gamma: 0.9)
-        feed(buffer)
+        let buffer = try ReplayBuffer(capacity: 32, observationWidth: 2)
+        feed(buffer, nSteps: 3)
         check(buffer.storage)
     }
 
     @Test func prioritizedBufferFormsTheSameTransitions() throws {
-        let buffer = try PrioritizedReplayBuffer(capacity: 32, observationDimension: 2, environments: 2, nSteps: 3,
-                                             gamma: 0.9)
-        feed(buffer)
+        let buffer = try PrioritizedReplayBuffer(capacity: 32, observationWidth: 2)
+        feed(buffer, nSteps: 3)
         check(buffer.storage)
         for slot in 0..<expected.count { #expect(buffer.sums[slot] == 1) }  // all at the initial maximum
     }
@@ -78,8 +78,8 @@ import RecoTensor
     }
 
     @Test func oneStepTransitionsAreTheOrdinaryOnes() throws {
-        let buffer = try ReplayBuffer(capacity: 8, observationDimension: 2, environments: 2, gamma: 0.9)
-        feed(buffer)
+        let buffer = try ReplayBuffer(capacity: 8, observationWidth: 2)
+        feed(buffer, nSteps: 1)
         #expect(buffer.count == 8)  // 14 steps into a ring of 8: slot s holds step s + 6 = (copy, t)
         let storage = buffer.storage
         for slot in 0..<8 {

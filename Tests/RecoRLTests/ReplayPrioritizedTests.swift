@@ -6,10 +6,10 @@ import RecoTensor
 @Suite struct ReplayPrioritizedTests {
     /// A prioritized buffer holding `count` one-step transitions of one copy: observation `[t]`.
     func filledBuffer(capacity: Int, count: Int, alpha: Float = 0.6, beta: Float = 0.4) throws -> PrioritizedReplayBuffer {
-        let buffer = try PrioritizedReplayBuffer(capacity: capacity, observationDimension: 1, environments: 1,
-                                             gamma: 0.9, alpha: alpha, beta: beta)
+        let buffer = try PrioritizedReplayBuffer(capacity: capacity, observationWidth: 1, alpha: alpha, beta: beta)
+        let feed = ReplayFeed(into: buffer, copies: 1, nSteps: 1, gamma: 0.9)
         for t in 0..<count {
-            buffer.add(ReplayTestStep(observations: [[Float(t)]], actions: [Int32(t)], rewards: [Float(t)],
+            feed.add(ReplayTestStep(observations: [[Float(t)]], actions: [Int32(t)], rewards: [Float(t)],
                                       nextObservations: [[Float(t + 1)]], terminated: [false], truncated: [false]))
         }
         return buffer
@@ -17,7 +17,7 @@ import RecoTensor
 
     /// Gives slot `i` the TD error `tdErrors[i]` through `updatePriorities`.
     func setTDErrors(_ tdErrors: [Float], of buffer: PrioritizedReplayBuffer) {
-        let batch = ReplayBatch(size: tdErrors.count, observationDimension: 1)
+        let batch = ReplayBatch(size: tdErrors.count, observationWidth: 1)
         for i in 0..<tdErrors.count { batch.indices[i] = i }
         tdErrors.withUnsafeBufferPointer { buffer.updatePriorities(of: batch, tdErrors: $0) }
     }
@@ -25,7 +25,7 @@ import RecoTensor
     /// How often each slot is drawn in `batches` batches of `size`.
     func frequencies(_ buffer: PrioritizedReplayBuffer, batches: Int, size: Int, seed: UInt64) -> [Int] {
         var counts = [Int](repeating: 0, count: buffer.capacity)
-        let batch = ReplayBatch(size: size, observationDimension: 1)
+        let batch = ReplayBatch(size: size, observationWidth: 1)
         var generator = RandomGenerator(seed: seed)
         for _ in 0..<batches {
             buffer.sample(into: batch, using: &generator)
@@ -58,7 +58,7 @@ import RecoTensor
         let buffer = try filledBuffer(capacity: 4, count: 4, alpha: 1, beta: 0.5)
         setTDErrors([1, 2, 3, 4], of: buffer)
         let handComputed: [Float] = [1, 0.70710678, 0.57735027, 0.5]
-        let batch = ReplayBatch(size: 64, observationDimension: 1)
+        let batch = ReplayBatch(size: 64, observationWidth: 1)
         var generator = RandomGenerator(seed: 5)
         buffer.sample(into: batch, using: &generator)
         for i in 0..<batch.size {
@@ -89,7 +89,7 @@ import RecoTensor
         let after = frequencies(buffer, batches: 100, size: 16, seed: 22)
         #expect(after[2] > 1590, "counts \(after)")
         // A new transition enters with the largest priority so far.
-        buffer.add(ReplayTestStep(observations: [[4]], actions: [4], rewards: [0], nextObservations: [[5]],
+        ReplayFeed(into: buffer, copies: 1, gamma: 0.9).add(ReplayTestStep(observations: [[4]], actions: [4], rewards: [0], nextObservations: [[5]],
                                   terminated: [false], truncated: [false]))
         #expect(abs(buffer.sums[0] - 100.000001) < 1e-4)
     }

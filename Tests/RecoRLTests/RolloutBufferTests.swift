@@ -25,7 +25,7 @@ private extension RolloutBuffer {
     /// Adds one vector step given as arrays (one entry per copy).
     func record(observations: [[Float]], actions: [Int32], logProbabilities: [Float], values: [Float],
                 rewards: [Float], terminated: [Bool], truncated: [Bool], finalValues: [Float]) {
-        let matrix = Matrix(rows: observations.count, columns: observationDimension,
+        let matrix = Matrix(rows: observations.count, columns: observationWidth,
                             values: observations.flatMap { $0 })
         actions.withUnsafeBufferPointer { actions in
             logProbabilities.withUnsafeBufferPointer { logProbabilities in
@@ -54,14 +54,14 @@ private extension RolloutBuffer {
 
     /// Copy `copy`'s entries of a time-major column, in time order.
     func column(_ column: UnsafeBufferPointer<Float>, copy: Int) -> [Float] {
-        (0..<steps).map { column[$0 * environments + copy] }
+        (0..<steps).map { column[$0 * copies + copy] }
     }
 }
 
 /// A full buffer holding `copies` (all of the same length) with observation `[copy, t]`.
 private func rolloutBuffer(_ copies: [RolloutTrajectory]) -> RolloutBuffer {
     let steps = copies[0].rewards.count, n = copies.count
-    let buffer = RolloutBuffer(steps: steps, environments: n, observationDimension: 2)
+    let buffer = RolloutBuffer(steps: steps, copies: n, observationWidth: 2)
     for t in 0..<steps {
         buffer.record(observations: (0..<n).map { [Float($0), Float(t)] }, actions: Array(repeating: 0, count: n),
                       logProbabilities: Array(repeating: 0, count: n), values: copies.map { $0.values[t] },
@@ -188,7 +188,7 @@ private func expectClose(_ actual: [Float], _ expected: [Float], _ comment: Comm
     static let steps = 5, copies = 3, rows = 15
 
     private func filled() -> RolloutBuffer {
-        let buffer = RolloutBuffer(steps: Self.steps, environments: Self.copies, observationDimension: 2)
+        let buffer = RolloutBuffer(steps: Self.steps, copies: Self.copies, observationWidth: 2)
         for t in 0..<Self.steps {
             let rows = (0..<Self.copies).map { t * Self.copies + $0 }
             buffer.record(observations: rows.map { [Float($0), -Float($0)] }, actions: rows.map { Int32(100 + $0) },

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import RecoRL
 import RecoEnvironments
+import RecoExperiments
 import RecoSimulators
 import RecoTensor
 
@@ -66,10 +67,9 @@ import RecoTensor
         configuration.tau = 0.25
         configuration.targetEntropyFraction = 0.3
         var generator = RandomGenerator(seed: 11)
-        let agent = try SACAgent(configuration: configuration, observationDimension: 4, actionCount: 2, environments: 2,
-                                 maxActingBatch: 8, generator: &generator)
-        let environment = VectorEnvironment(count: 2) { _ in CartPole() }
-        try agent.train(on: environment, steps: 40, seed: 3, generator: &generator, reportInterval: 40) { _ in }
+        let environment = VectorEnvironment(copies: 2) { _ in CartPole() }
+        let agent = try SACAgent(configuration: configuration, for: environment, generator: &generator)
+        try agent.train(on: environment, steps: 40, seed: 3, generator: &generator)
         let targetBefore = Array(agent.target1.parameters.values)
         let actorBefore = Array(agent.actor.parameters.values)
         let temperatureBefore = agent.temperature
@@ -88,10 +88,9 @@ import RecoTensor
         var configuration = SACConfiguration.cartPole
         configuration.learningStarts = 64
         var generator = RandomGenerator(seed: 12)
-        let agent = try SACAgent(configuration: configuration, observationDimension: 4, actionCount: 2, environments: 4,
-                                 maxActingBatch: 4, generator: &generator)
-        try agent.train(on: VectorEnvironment(count: 4) { _ in CartPole() }, steps: 2_000, seed: 4, generator: &generator,
-                        reportInterval: 2_000) { _ in }
+        let environment = VectorEnvironment(copies: 4) { _ in CartPole() }
+        let agent = try SACAgent(configuration: configuration, for: environment, generator: &generator)
+        try agent.train(on: environment, steps: 2_000, seed: 4, generator: &generator)
         #expect(agent.temperature > 0 && agent.temperature.isFinite)
         #expect(agent.gradientStepCount == (2_000 - 64) / 4 + 1)
     }

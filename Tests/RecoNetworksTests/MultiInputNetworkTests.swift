@@ -73,10 +73,13 @@ import RecoTensor
         let temperature = ParameterStore(shapes: [ParameterShape(name: "log_temperature", shape: [1]),
                                                   ParameterShape(name: "bias", shape: [2, 2])])
         generator.fillNormal(temperature.values)
+        let temperatureAdam = Adam(learningRate: 0.1, parameterCount: temperature.count)
+        generator.fillNormal(temperature.gradients)
+        temperatureAdam.step(temperature)
         let url = Fixtures.temporaryFile("multi-input.safetensors")
         defer { try? FileManager.default.removeItem(at: url) }
         try Checkpoint(entries: [.init(name: "ranker", model: .multiInput(network), optimizer: adam),
-                                 .init(name: "temperature", model: .parameters(temperature))],
+                                 .init(name: "temperature", model: .parameters(temperature), optimizer: temperatureAdam)],
                        metadata: ["agent": "test"]).write(to: url)
 
         let loaded = try Checkpoint.read(from: url)
@@ -97,7 +100,9 @@ import RecoTensor
         #expect(restored.forward(batches).toArray().map(\.bitPattern) == network.forward(batches).toArray().map(\.bitPattern))
 
         let bare = try #require(loaded.entry(named: "temperature"))
-        #expect(bare.optimizer == nil)
+        let restoredTemperatureAdam = try #require(bare.optimizer as? Adam)
+        #expect(restoredTemperatureAdam.stepCount == 1)
+        #expect(restoredTemperatureAdam.stateBuffers[1].buffer.map(\.bitPattern) == temperatureAdam.stateBuffers[1].buffer.map(\.bitPattern))
         #expect(bare.model.parameters.tensors == temperature.tensors)
         #expect(bare.model.parameters.values.map(\.bitPattern) == temperature.values.map(\.bitPattern))
 
@@ -106,6 +111,17 @@ import RecoTensor
         #expect(larger.maxBatch == 6)
         let replica = try restored.replica(maxBatch: 4)
         #expect(replica.forward(batches).toArray() == restored.forward(batches).toArray())
+        #expect(restored.branchIndex(named: "user") == 2 && restored.branchIndex(named: "trunk") == nil)
+
+        // Target updates move the parameters the replica reads.
+        let target = try MultiInputNetwork(branches: branches, trunk: trunk, maxBatch: 4, generator: &generator)
+        let before = Array(target.parameters.values)
+        target.polyakAverage(from: restored, tau: 0.25)
+        for (i, value) in target.parameters.values.enumerated() {
+            #expect(abs(value - (0.25 * restored.parameters.values[i] + 0.75 * before[i])) < 1e-6)
+        }
+        target.copyParameters(from: restored)
+        #expect(Array(target.parameters.values) == Array(restored.parameters.values))
     }
 
     @Test func aSequenceNetworkRecordsItsInput() throws {

@@ -71,3 +71,58 @@ public final class SoftmaxHead: Layer {
         }
     }
 }
+
+/// The `relu` layer kind: `max(x, 0)`, over the width of the layer before.
+public struct ReLUKind: LayerKind {
+    public static let name = "relu"
+    public init() {}
+
+    public func makeLayer(input: InputShape, maxBatch: Int) throws -> (layer: any NetworkLayer, output: InputShape) {
+        let width = try input.floatWidth(for: Self.name)
+        return (Activation(.relu, width: width), input)
+    }
+}
+
+/// The `tanh` layer kind: hyperbolic tangent, over the width of the layer before.
+public struct TanhKind: LayerKind {
+    public static let name = "tanh"
+    public init() {}
+
+    public func makeLayer(input: InputShape, maxBatch: Int) throws -> (layer: any NetworkLayer, output: InputShape) {
+        let width = try input.floatWidth(for: Self.name)
+        return (Activation(.tanh, width: width), input)
+    }
+}
+
+/// The `sigmoid` layer kind: logistic sigmoid, over the width of the layer before.
+public struct SigmoidKind: LayerKind {
+    public static let name = "sigmoid"
+    public init() {}
+
+    public func makeLayer(input: InputShape, maxBatch: Int) throws -> (layer: any NetworkLayer, output: InputShape) {
+        let width = try input.floatWidth(for: Self.name)
+        return (Activation(.sigmoid, width: width), input)
+    }
+}
+
+/// The `softmax` layer kind: row-wise softmax, over the width of the layer before.
+public struct SoftmaxKind: LayerKind {
+    public static let name = "softmax"
+    public init() {}
+
+    public func makeLayer(input: InputShape, maxBatch: Int) throws -> (layer: any NetworkLayer, output: InputShape) {
+        let width = try input.floatWidth(for: Self.name)
+        return (SoftmaxHead(width: width, logarithmic: false), input)
+    }
+}
+
+/// The `logSoftmax` layer kind: row-wise log-softmax, over the width of the layer before.
+public struct LogSoftmaxKind: LayerKind {
+    public static let name = "logSoftmax"
+    public init() {}
+
+    public func makeLayer(input: InputShape, maxBatch: Int) throws -> (layer: any NetworkLayer, output: InputShape) {
+        let width = try input.floatWidth(for: Self.name)
+        return (SoftmaxHead(width: width, logarithmic: true), input)
+    }
+}

@@ -74,3 +74,33 @@ public final class DuelingHead: Layer {
         if let dx { BLAS.gemm(dv, value.weightView, into: dx, beta: 1) }
     }
 }
+
+/// The `dueling` layer kind: a `DuelingHead` over `inputs` hidden units for `actions` actions.
+public struct DuelingKind: LayerKind {
+    public static let name = "dueling"
+    /// Hidden units in.
+    public var inputs: Int
+    /// Q-values out.
+    public var actions: Int
+    /// How the value and advantage weights are drawn.
+    public var initialization: WeightInitialization
+
+    /// A head over `inputs` hidden units for `actions` actions.
+    public init(inputs: Int, actions: Int, initialization: WeightInitialization) {
+        self.inputs = inputs
+        self.actions = actions
+        self.initialization = initialization
+    }
+
+    public var impliedInput: InputShape? { .dense(width: inputs) }
+
+    public func makeLayer(input: InputShape, maxBatch: Int) throws -> (layer: any NetworkLayer, output: InputShape) {
+        guard inputs > 0, actions > 0 else {
+            throw NetworkError.invalidArchitecture("dueling widths must be positive, got \(inputs) -> \(actions)")
+        }
+        try requireWidth(inputs, of: input, for: Self.name)
+        let head = DuelingHead(inputs: inputs, actions: actions, initialization: initialization,
+                               maxBatch: maxBatch * input.steps)
+        return (head, input.withWidth(actions))
+    }
+}

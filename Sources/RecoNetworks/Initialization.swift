@@ -1,5 +1,21 @@
 import RecoTensor
 
+/// How a linear layer's weights are drawn before training.
+public enum WeightInitialization: Codable, Equatable, Sendable {
+    /// PyTorch's default for `nn.Linear`: weights and bias uniform in `±1/sqrt(inputs)` (Kaiming
+    /// uniform with `a = sqrt(5)`).
+    case kaimingUniform
+    /// An orthogonal weight matrix scaled by `gain`, bias zero (Saxe et al., 2014); the usual choice
+    /// for actor-critic networks (gain sqrt(2) for hidden layers, 0.01 for a policy head, 1 for a value
+    /// head).
+    case orthogonal(gain: Float)
+    /// Orthogonal initialisation applied separately to the first `firstRows` outputs (scaled by
+    /// `firstGain`) and to the remaining outputs (scaled by `restGain`), bias zero: the head of a shared
+    /// actor-critic network, whose first outputs are action logits (gain 0.01) and whose last is the
+    /// state value (gain 1).
+    case orthogonalSplit(firstRows: Int, firstGain: Float, restGain: Float)
+}
+
 /// Weight initialisers shared by the layers that have weight matrices.
 enum Initialization {
     /// Fills an `outputs x inputs` weight (and optional bias) as `initialization` says.

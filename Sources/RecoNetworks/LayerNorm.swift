@@ -88,3 +88,28 @@ public final class LayerNorm: Layer {
         }
     }
 }
+
+/// The `layerNorm` layer kind: a `LayerNorm` over rows of `width`, row-wise.
+public struct LayerNormKind: LayerKind {
+    public static let name = "layerNorm"
+    /// Columns normalised.
+    public var width: Int
+    /// Added to the variance before the square root.
+    public var epsilon: Float
+
+    /// A layer norm over rows of `width`.
+    public init(width: Int, epsilon: Float) {
+        self.width = width
+        self.epsilon = epsilon
+    }
+
+    public var impliedInput: InputShape? { .dense(width: width) }
+
+    public func makeLayer(input: InputShape, maxBatch: Int) throws -> (layer: any NetworkLayer, output: InputShape) {
+        guard width > 0, epsilon > 0 else {
+            throw NetworkError.invalidArchitecture("layer norm needs positive width and epsilon, got \(width), \(epsilon)")
+        }
+        try requireWidth(width, of: input, for: Self.name)
+        return (LayerNorm(width: width, epsilon: epsilon, maxBatch: maxBatch * input.steps), input)
+    }
+}

@@ -61,3 +61,44 @@ func bound<T>(_ value: T?, file: StaticString = #file, line: UInt = #line) -> T 
     guard let value else { preconditionFailure("layer used before its parameters were bound", file: file, line: line) }
     return value
 }
+
+/// The `linear` layer kind: a `Linear` from `inputs` to `outputs` columns, row-wise (applied to every
+/// step of a sequence).
+public struct LinearKind: LayerKind {
+    public static let name = "linear"
+    /// Columns in.
+    public var inputs: Int
+    /// Columns out.
+    public var outputs: Int
+    /// How the weights are drawn.
+    public var initialization: WeightInitialization
+
+    /// A kind mapping `inputs` columns to `outputs` with weights drawn as `initialization` says.
+    public init(inputs: Int, outputs: Int, initialization: WeightInitialization) {
+        self.inputs = inputs
+        self.outputs = outputs
+        self.initialization = initialization
+    }
+
+    public var impliedInput: InputShape? { .dense(width: inputs) }
+
+    public func makeLayer(input: InputShape, maxBatch: Int) throws -> (layer: any NetworkLayer, output: InputShape) {
+        guard inputs > 0, outputs > 0 else {
+            throw NetworkError.invalidArchitecture("linear widths must be positive, got \(inputs) -> \(outputs)")
+        }
+        if case let .orthogonalSplit(firstRows, _, _) = initialization, !(1..<outputs).contains(firstRows) {
+            throw NetworkError.invalidArchitecture("a split initialisation needs 1..<\(outputs) leading rows, got \(firstRows)")
+        }
+        try requireWidth(inputs, of: input, for: Self.name)
+        return (Linear(inputs: inputs, outputs: outputs, initialization: initialization), input.withWidth(outputs))
+    }
+}
+
+/// Throws unless `input` is float rows of `width`, in the words a width mismatch between layers is
+/// reported with.
+func requireWidth(_ width: Int, of input: InputShape, for kind: String) throws {
+    let given = try input.floatWidth(for: kind)
+    guard given == width else {
+        throw NetworkError.invalidArchitecture("expects \(width) inputs but the layer before gives \(given)")
+    }
+}

@@ -40,6 +40,18 @@ public final class ParameterStore {
         self.init(tensors: [ParameterTensor(name: name, shape: shape, offset: 0)])
     }
 
+    /// A zeroed store holding `shapes` one after another: for a group of tensors trained outside a
+    /// network.
+    public convenience init(shapes: [ParameterShape]) {
+        var offset = 0
+        var tensors: [ParameterTensor] = []
+        for shape in shapes {
+            tensors.append(ParameterTensor(name: shape.name, shape: shape.shape, offset: offset))
+            offset += shape.count
+        }
+        self.init(tensors: tensors)
+    }
+
     /// The parameters.
     public var values: UnsafeMutableBufferPointer<Float> {
         UnsafeMutableBufferPointer(start: valueStorage.view.base, count: count)

@@ -25,10 +25,10 @@ build:
 	$(SWIFT) build -c release
 
 # Release build: the learning tests train real agents, and debug builds run numeric loops 10-100x slower.
-test:
+test: setup
 	$(SWIFT) test -c release -Xswiftc -enable-testing
 
-demo:
+demo: setup
 	$(SWIFT) build -c release --product recorl
 	.build/release/recorl train --env marketing --steps 60000 --out runs/demo
 	.build/release/recorl explain --checkpoint runs/demo/checkpoint.safetensors \

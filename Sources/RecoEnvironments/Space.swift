@@ -23,8 +23,8 @@ public enum Space: Codable, Equatable, Sendable {
         return nil
     }
 
-    /// A box of `dimension` unbounded reals.
-    public static func unboundedBox(_ dimension: Int) -> Space {
-        .box(lower: [Float](repeating: -.infinity, count: dimension), upper: [Float](repeating: .infinity, count: dimension))
+    /// A box of `width` unbounded reals.
+    public static func unboundedBox(_ width: Int) -> Space {
+        .box(lower: [Float](repeating: -.infinity, count: width), upper: [Float](repeating: .infinity, count: width))
     }
 }

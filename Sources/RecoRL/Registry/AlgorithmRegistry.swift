@@ -114,3 +114,31 @@ public struct AlgorithmRegistry: Sendable {
         return (try entry.loadAgent(from: checkpoint, path: url.path), checkpoint.metadata)
     }
 }
+
+/// An agent the registry can build by type: from a configuration and an environment's spaces, or from
+/// a checkpoint. Conforming gives the agent `init(configuration:for:generator:)` and an
+/// `AlgorithmEntry(name:summary:agent:metrics:)` without further code.
+public protocol RegisteredAgent: Agent {
+    associatedtype Configuration: AlgorithmConfiguration
+    /// A fresh agent for environments of `spaces`, its networks initialised from `generator`.
+    init(configuration: Configuration, spaces: EnvironmentSpaces, generator: inout RandomGenerator) throws
+    /// The agent saved in `checkpoint` (read from `path`, for messages).
+    init(checkpoint: Checkpoint, path: String) throws
+}
+
+extension RegisteredAgent {
+    /// A fresh agent for `environment`'s spaces and copies.
+    public init(configuration: Configuration = Configuration(), for environment: BatchedEnvironment,
+                generator: inout RandomGenerator) throws {
+        try self.init(configuration: configuration, spaces: EnvironmentSpaces(environment), generator: &generator)
+    }
+}
+
+extension AlgorithmEntry {
+    /// The entry of a `RegisteredAgent` type.
+    public init<A: RegisteredAgent>(name: String, summary: String, agent: A.Type, metrics: [Metric]) {
+        self.init(name: name, summary: summary, configuration: A.Configuration.self, metrics: metrics,
+                  make: { configuration, spaces, generator in try A(configuration: configuration, spaces: spaces, generator: &generator) },
+                  load: { checkpoint, path in try A(checkpoint: checkpoint, path: path) })
+    }
+}

@@ -52,46 +52,30 @@ public struct OffPolicyTrainer: Trainer {
 
     public func train(on environment: BatchedEnvironment, steps: Int, seed: UInt64, generator: inout RandomGenerator,
                       callbacks: [TrainingCallback]) throws -> TrainingProgress {
-        try learner.checkFits(environment)
-        guard steps >= 1 else { throw TrainingError.invalidSetting(field: "steps", value: "\(steps)", expected: "at least 1") }
         let n = environment.copies
         let schedule = learner.updateSchedule
         let collector = OffPolicyCollector(copies: n, observationWidth: learner.observationWidth,
                                            nSteps: learner.returnSteps.n, gamma: learner.returnSteps.gamma)
-        var monitor = TrainingMonitor(totalSteps: steps)
-        var due = CallbackSchedule(callbacks)
-        var last: UpdateReport?
-        var t = 0
-        func progress(_ isFinal: Bool) -> TrainingProgress {
-            monitor.progress(step: t, epsilon: learner.explorationRate(atStep: t, of: steps),
-                             gradientSteps: learner.gradientStepCount, last: last, isFinal: isFinal)
+        var loop = try TrainingLoop(agent: learner, environment: environment, totalSteps: steps, callbacks: callbacks) {
+            [learner] t in learner.explorationRate(atStep: t, of: steps)
         }
 
         environment.reset(seed: seed)
-        while t < steps {
-            try collector.step(environment, with: learner.behaviourPolicy(atStep: t, of: steps), into: learner.replay,
+        while loop.step < steps {
+            try collector.step(environment, with: learner.behaviourPolicy(atStep: loop.step, of: steps), into: learner.replay,
                                using: &generator)
-            let previous = t
-            t += n
-            monitor.collectEpisodes(from: environment)
+            let previous = loop.step
+            loop.advance(by: n, environment: environment)
+            let t = loop.step
             if t >= schedule.learningStarts {
                 learner.prepareUpdates(atStep: t, of: steps)
                 let rounds = t / schedule.trainFrequency - previous / schedule.trainFrequency
                 for _ in 0..<(rounds * schedule.gradientSteps) {
-                    let report = learner.update(using: &generator)
-                    guard report.isFinite else {
-                        throw TrainingError.diverged(step: t, gradientStep: learner.gradientStepCount, loss: report.firstNonFinite)
-                    }
-                    last = report
+                    try loop.record(learner.update(using: &generator))
                 }
             }
-            if t < steps, due.isDue(at: t, totalSteps: steps),
-               try due.run(at: t, isFinal: false, agent: learner, progress: progress) == .stop {
-                break
-            }
+            if try loop.callbacksStop() { break }
         }
-        let final = progress(true)
-        _ = try due.run(at: t, isFinal: true, agent: learner) { _ in final }
-        return final
+        return try loop.finish()
     }
 }

@@ -37,8 +37,6 @@ public struct OnPolicyTrainer: Trainer {
 
     public func train(on environment: BatchedEnvironment, steps: Int, seed: UInt64, generator: inout RandomGenerator,
                       callbacks: [TrainingCallback]) throws -> TrainingProgress {
-        try learner.checkFits(environment)
-        guard steps >= 1 else { throw TrainingError.invalidSetting(field: "steps", value: "\(steps)", expected: "at least 1") }
         let n = environment.copies, d = learner.observationWidth
         let rollout = RolloutBuffer(steps: learner.rolloutSteps, copies: n, observationWidth: d)
         guard learner.canLearn(fromRolloutOf: rollout.count) else {
@@ -53,17 +51,11 @@ public struct OnPolicyTrainer: Trainer {
         let finalValues = OwnedBuffer<Float>(repeating: 0, count: n)
         let updates = (steps + rollout.count - 1) / rollout.count
         let total = updates * rollout.count
-        var monitor = TrainingMonitor(totalSteps: total)
-        var due = CallbackSchedule(callbacks)
-        var last: UpdateReport?
-        var t = 0
-        func progress(_ isFinal: Bool) -> TrainingProgress {
-            monitor.progress(step: t, epsilon: nil, gradientSteps: learner.gradientStepCount, last: last, isFinal: isFinal)
-        }
+        var loop = try TrainingLoop(agent: learner, environment: environment, totalSteps: total, callbacks: callbacks)
 
         environment.reset(seed: seed)
         for _ in 0..<updates {
-            learner.prepareRollout(atStep: t, of: total)
+            learner.prepareRollout(atStep: loop.step, of: total)
             rollout.reset()
             while !rollout.isFull {
                 observations.view.copy(from: environment.observations)
@@ -78,24 +70,14 @@ public struct OnPolicyTrainer: Trainer {
                             values: UnsafeBufferPointer(values.elements), rewards: environment.rewards,
                             terminated: environment.terminated, truncated: environment.truncated,
                             finalValues: UnsafeBufferPointer(finalValues.elements))
-                t += n
-                monitor.collectEpisodes(from: environment)
+                loop.advance(by: n, environment: environment)
             }
             try policy.values(environment.observations, into: values.elements)
             rollout.computeAdvantages(lastValues: UnsafeBufferPointer(values.elements), gamma: learner.gamma,
                                       lambda: learner.gaeLambda)
-            let report = learner.learn(from: rollout, using: &generator)
-            guard report.isFinite else {
-                throw TrainingError.diverged(step: t, gradientStep: learner.gradientStepCount, loss: report.firstNonFinite)
-            }
-            last = report
-            if t < total, due.isDue(at: t, totalSteps: total),
-               try due.run(at: t, isFinal: false, agent: learner, progress: progress) == .stop {
-                break
-            }
+            try loop.record(learner.learn(from: rollout, using: &generator))
+            if try loop.callbacksStop() { break }
         }
-        let final = progress(true)
-        _ = try due.run(at: t, isFinal: true, agent: learner) { _ in final }
-        return final
+        return try loop.finish()
     }
 }

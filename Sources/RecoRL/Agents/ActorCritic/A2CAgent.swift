@@ -12,7 +12,7 @@ import RecoTensor
 /// values; one fused pass gives log-sum-exp, entropy and log pi(a) per row; the policy gradient
 /// coefficients `-A_i / B` and the entropy weight become the logits' gradient in one more pass; the value
 /// gradient is `c_v (V - R) / B`; backward, clip, Adam.
-public final class A2CAgent: ActorCriticAgent {
+public final class A2CAgent: ActorCriticAgent, RegisteredAgent {
     public let configuration: A2CConfiguration
     public let networks: ActorCriticNetworks
     public private(set) var gradientStepCount: Int
@@ -36,11 +36,6 @@ public final class A2CAgent: ActorCriticAgent {
         try self.init(configuration: configuration, networks: networks, gradientSteps: 0)
     }
 
-    /// A fresh agent for `environment`'s spaces and copies.
-    public convenience init(configuration: A2CConfiguration = A2CConfiguration(), for environment: BatchedEnvironment,
-                            generator: inout RandomGenerator) throws {
-        try self.init(configuration: configuration, spaces: EnvironmentSpaces(environment), generator: &generator)
-    }
 
     init(configuration: A2CConfiguration, networks: ActorCriticNetworks, gradientSteps: Int) throws {
         try configuration.validate()

@@ -13,7 +13,7 @@ import RecoTensor
 /// forward `B x D` to `B x A` logits and `B x 1` values; one fused pass gives log-sum-exp, entropy and
 /// log pi(a); the ratios and clipped surrogate give one coefficient per row; one more pass over the
 /// `B x A` table gives the logits' gradient including the entropy bonus; backward, clip, Adam.
-public final class PPOAgent: ActorCriticAgent {
+public final class PPOAgent: ActorCriticAgent, RegisteredAgent {
     public let configuration: PPOConfiguration
     public let networks: ActorCriticNetworks
     public private(set) var gradientStepCount: Int
@@ -38,11 +38,6 @@ public final class PPOAgent: ActorCriticAgent {
         try self.init(configuration: configuration, networks: networks, gradientSteps: 0)
     }
 
-    /// A fresh agent for `environment`'s spaces and copies.
-    public convenience init(configuration: PPOConfiguration = PPOConfiguration(), for environment: BatchedEnvironment,
-                            generator: inout RandomGenerator) throws {
-        try self.init(configuration: configuration, spaces: EnvironmentSpaces(environment), generator: &generator)
-    }
 
     init(configuration: PPOConfiguration, networks: ActorCriticNetworks, gradientSteps: Int) throws {
         try configuration.validate()

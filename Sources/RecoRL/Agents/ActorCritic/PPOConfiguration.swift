@@ -63,16 +63,16 @@ public struct PPOConfiguration: AlgorithmConfiguration, Equatable {
     }
 
     /// Checks every field, and that a rollout over `copies` copies splits into the configured minibatches.
-    public func validate(copies environments: Int) throws {
+    public func validate(copies: Int) throws {
         try validate()
-        let samples = rolloutSteps * environments
+        let samples = rolloutSteps * copies
         try ConfigurationError.require(minibatches <= samples, "minibatches", minibatches,
                                        "at most rolloutSteps x copies = \(samples) (each minibatch needs a sample)")
     }
 
     /// Rows in the largest minibatch of a rollout over `copies` copies (the last takes the remainder).
-    public func largestMinibatch(copies environments: Int) -> Int {
-        let samples = rolloutSteps * environments
+    public func largestMinibatch(copies: Int) -> Int {
+        let samples = rolloutSteps * copies
         return samples / minibatches + samples % minibatches
     }
 

@@ -18,7 +18,7 @@ extension DQNAgent {
     }
 
     /// Rebuilds an agent saved by `save(to:metadata:)` from the checkpoint read at `path`.
-    convenience init(checkpoint: Checkpoint, path: String) throws {
+    public convenience init(checkpoint: Checkpoint, path: String) throws {
         let configuration = try AgentCheckpoint.configuration(DQNConfiguration.self, algorithm: "dqn", in: checkpoint, path: path)
         guard let online = checkpoint.item(named: "online"), let target = checkpoint.item(named: "target"),
               let adam = online.optimizer as? Adam else {

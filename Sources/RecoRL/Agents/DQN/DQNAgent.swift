@@ -13,7 +13,7 @@ import RecoTensor
 /// Bellman targets `y` (`B`); `Q_online(s)` gathered at the actions taken gives predictions (`B`); the
 /// loss gradient (`B`) is scattered into a `B x A` gradient that is zero elsewhere; backward; clip;
 /// Adam. All buffers are allocated once, so an update allocates nothing.
-public final class DQNAgent: OffPolicyLearner {
+public final class DQNAgent: OffPolicyLearner, RegisteredAgent {
     public let configuration: DQNConfiguration
     public var algorithm: String { "dqn" }
     public let observationWidth: Int
@@ -56,11 +56,6 @@ public final class DQNAgent: OffPolicyLearner {
                       optimizer: Adam(learningRate: configuration.learningRate, parameterCount: online.parameterCount))
     }
 
-    /// A fresh agent for `environment`'s spaces.
-    public convenience init(configuration: DQNConfiguration = DQNConfiguration(), for environment: BatchedEnvironment,
-                            generator: inout RandomGenerator) throws {
-        try self.init(configuration: configuration, spaces: EnvironmentSpaces(environment), generator: &generator)
-    }
 
     /// An agent around existing networks and optimiser (for example from a checkpoint).
     init(configuration: DQNConfiguration, online: SequentialNetwork, target: SequentialNetwork, optimizer: Adam,

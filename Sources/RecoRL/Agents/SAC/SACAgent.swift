@@ -20,7 +20,7 @@ import RecoTensor
 ///
 /// The actor and critic steps both use the critics' values from before this update's critic step (a
 /// simultaneous update), so the two `B x A` critic forward passes on `s` serve both.
-public final class SACAgent: OffPolicyLearner {
+public final class SACAgent: OffPolicyLearner, RegisteredAgent {
     public let configuration: SACConfiguration
     public let actor: SequentialNetwork
     public let critic1: SequentialNetwork
@@ -78,11 +78,6 @@ public final class SACAgent: OffPolicyLearner {
                       gradientSteps: 0)
     }
 
-    /// A fresh agent for `environment`'s spaces.
-    public convenience init(configuration: SACConfiguration = SACConfiguration(), for environment: BatchedEnvironment,
-                            generator: inout RandomGenerator) throws {
-        try self.init(configuration: configuration, spaces: EnvironmentSpaces(environment), generator: &generator)
-    }
 
     /// An agent around existing networks and optimisers (for example from a checkpoint).
     init(configuration: SACConfiguration, actor: SequentialNetwork, critic1: SequentialNetwork, critic2: SequentialNetwork,

@@ -28,7 +28,7 @@ extension SACAgent {
     }
 
     /// Rebuilds an agent saved by `save(to:metadata:)` from the checkpoint read at `path`.
-    convenience init(checkpoint: Checkpoint, path: String) throws {
+    public convenience init(checkpoint: Checkpoint, path: String) throws {
         let configuration = try AgentCheckpoint.configuration(SACConfiguration.self, algorithm: "sac", in: checkpoint, path: path)
         let state = try AgentCheckpoint.configuration(TemperatureState.self, in: checkpoint, key: SACAgent.temperatureKey, path: path)
         let maxBatch = configuration.batchSize
@@ -62,13 +62,4 @@ extension SACAgent {
                       logTemperature: logTemperature, temperatureOptimizer: temperatureAdam,
                       gradientSteps: AgentCheckpoint.gradientSteps(in: checkpoint))
     }
-}
-
-extension AlgorithmEntry {
-    /// Soft Actor-Critic for discrete actions.
-    public static let sac = AlgorithmEntry(
-        name: "sac", summary: "discrete Soft Actor-Critic (twin critics, tuned temperature)",
-        configuration: SACConfiguration.self, metrics: [.actorLoss, .criticLoss, .entropy, .temperature],
-        make: { configuration, spaces, generator in try SACAgent(configuration: configuration, spaces: spaces, generator: &generator) },
-        load: { checkpoint, path in try SACAgent(checkpoint: checkpoint, path: path) })
 }

@@ -1,0 +1,16 @@
+import Foundation
+import RecoNetworks
+
+extension PPOAgent {
+    /// Writes the actor and critic with their optimisers and the configuration to `url`, with `metadata`.
+    public func save(to url: URL, metadata: [String: String]) throws {
+        try Checkpoint(items: networks.checkpointItems, metadata: checkpointMetadata(configuration, adding: metadata)).write(to: url)
+    }
+
+    /// Rebuilds an agent saved by `save(to:metadata:)` from the checkpoint read at `path`.
+    public convenience init(checkpoint: Checkpoint, path: String) throws {
+        let parts = try loadOnPolicyParts(PPOConfiguration.self, algorithm: "ppo", checkpoint: checkpoint, path: path,
+                                          shared: \.sharedNetwork)
+        try self.init(configuration: parts.configuration, networks: parts.networks, gradientSteps: parts.gradientSteps)
+    }
+}

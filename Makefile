@@ -30,7 +30,7 @@ test: setup
 
 demo: setup
 	$(SWIFT) build -c release --product recorl
-	.build/release/recorl train --env marketing --steps 60000 --out runs/demo
+	.build/release/recorl train --env marketing --steps 60000 --out runs/demo --overwrite
 	.build/release/recorl explain --checkpoint runs/demo/checkpoint.safetensors \
 		--user "recency=15,frequency=3,monetary_value=200,engagement_score=0.78,discount_sensitive=1,free_shipping_preferred=0,email_opens=0.87,sms_response=0.12,push_response=0.05,last_purchase_days=8"
 

@@ -1,3 +1,4 @@
+import Foundation
 import RecoTensor
 
 /// `N` copies of an `Environment` as one `BatchedEnvironment`, resetting finished copies automatically.
@@ -108,5 +109,48 @@ public final class VectorEnvironment<Copy: Environment>: BatchedEnvironment {
 
     private func row(_ matrix: Matrix, _ i: Int) -> UnsafeMutableBufferPointer<Float> {
         UnsafeMutableBufferPointer(start: matrix.view.rowPointer(i), count: matrix.columns)
+    }
+}
+
+// A vector of copies that can be encoded is resumable: its snapshot holds every copy, its random
+// stream, the current observations and the running returns and lengths.
+extension VectorEnvironment: ResumableEnvironment where Copy: Codable {
+    private struct Snapshot: Codable {
+        var copies: [Copy]
+        var generators: [RandomGenerator]
+        var observations: [Float]
+        var runningReturns: [Float]
+        var runningLengths: [Int]
+    }
+
+    public func snapshot() throws -> Data {
+        // A binary property list keeps every Float and Double exact (JSON text may not round-trip them).
+        let encoder = PropertyListEncoder()
+        encoder.outputFormat = .binary
+        return try encoder.encode(Snapshot(copies: Array(instances.elements), generators: Array(generators.elements),
+                                          observations: current.toArray(), runningReturns: runningReturns,
+                                          runningLengths: runningLengths))
+    }
+
+    public func restore(from snapshot: Data) throws {
+        let state: Snapshot
+        do {
+            state = try PropertyListDecoder().decode(Snapshot.self, from: snapshot)
+        } catch {
+            throw EnvironmentError.snapshotMismatch(field: "encoding", value: "\(error)", expected: "a snapshot of a \(Copy.self) vector")
+        }
+        guard state.copies.count == copies, state.generators.count == copies, state.runningReturns.count == copies,
+              state.runningLengths.count == copies, state.observations.count == current.count else {
+            throw EnvironmentError.snapshotMismatch(field: "copies", value: "\(state.copies.count)",
+                                                    expected: "\(copies) copies of \(observationSpace.width) values")
+        }
+        for i in 0..<copies {
+            instances.elements[i] = state.copies[i]
+            generators.elements[i] = state.generators[i]
+        }
+        _ = current.view.flat.update(fromContentsOf: state.observations)
+        runningReturns = state.runningReturns
+        runningLengths = state.runningLengths
+        completed.removeAll()
     }
 }

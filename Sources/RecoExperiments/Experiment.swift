@@ -23,8 +23,15 @@ public struct TrainingRequest {
     public var evaluationEpisodes = 200
     /// Whether to evaluate during the run at all (`compare` evaluates only after it).
     public var evaluates = true
-    /// Where to write config, metrics and checkpoint (nil: nowhere).
+    /// Where to write config, metrics, checkpoint and resumable snapshots (nil: nowhere).
     public var output: String?
+    /// Environment steps between resumable snapshots in `output` (nil: at every evaluation).
+    public var snapshotInterval: Int?
+    /// Continue the run in `output` from its last snapshot (its record fixes environment, algorithm,
+    /// copies, seed and intervals; `steps`, when given, sets a new total of at least the steps taken).
+    public var resume = false
+    /// Replace what an earlier run wrote into `output` (without it, a used directory is refused).
+    public var overwrite = false
 
     public init() {}
 }
@@ -98,28 +105,78 @@ public struct Experiment {
 
     /// Trains as `request` says. `display` (when given) runs every `displayInterval` steps; the greedy
     /// policy is evaluated every evaluation interval and at the end, each result appended to the
-    /// metrics files when the request names an output directory, where the configuration and the final
-    /// checkpoint are written too.
+    /// metrics files when the request names an output directory, where the configuration, the run's
+    /// record, resumable snapshots (every snapshot interval and at the end) and the final checkpoint are
+    /// written too. With `resume`, the run in that directory continues from its last snapshot and ends
+    /// exactly as it would have without the interruption.
     public func train(_ request: TrainingRequest, displayInterval: Int? = nil,
                       display: ((TrainingProgress) -> Void)? = nil) throws -> TrainingOutcome {
+        if request.resume { return try resume(request, displayInterval: displayInterval, display: display) }
         guard request.copies >= 1 else { throw ExperimentError("--envs: \(request.copies) is not valid; expected a positive integer") }
         let algorithm = try self.algorithm(named: request.algorithm)
         let environmentEntry = try catalog.entry(named: request.environment)
         let configuration = try resolvedConfiguration(request)
         let steps = request.steps ?? environmentEntry.defaultTrainingSteps(for: algorithm)
+        let evaluationInterval = request.evaluationInterval ?? max(1, steps / 10)
         let directory = try request.output.map { try RunDirectory(creating: $0) }
+        if let directory, directory.isUsed {
+            guard request.overwrite else {
+                throw ExperimentError("--out: \(directory.url.path) holds an earlier run; expected --resume to continue it or --overwrite to replace it")
+            }
+            try directory.removeRunFiles()
+        }
+        let record = RunRecord(environment: environmentEntry.name, algorithm: algorithm.name, copies: request.copies,
+                               seed: request.seed, steps: steps, evaluationInterval: evaluationInterval,
+                               evaluationEpisodes: request.evaluationEpisodes,
+                               snapshotInterval: request.snapshotInterval ?? evaluationInterval)
         try directory?.write(configuration: configuration)
-        let metrics = try directory?.metricsLog(metrics: algorithm.metrics)
-
+        try directory?.write(record: record)
         let environment = environmentEntry.make(copies: request.copies)
-        let evaluationEnvironment = environmentEntry.make(copies: EvaluationSettings.copies(for: request.evaluationEpisodes))
         var generator = RandomGenerator(seed: request.seed)
         let agent = try algorithm.makeAgent(configuration, spaces: EnvironmentSpaces(environment), generator: &generator)
+        return try run(agent, record: record, request: request, algorithm: algorithm, environment: environmentEntry,
+                       configuration: configuration, directory: directory, generator: &generator, resuming: nil,
+                       displayInterval: displayInterval, display: display)
+    }
+
+    /// Continues the run in `request.output` from its newest snapshot.
+    private func resume(_ request: TrainingRequest, displayInterval: Int?,
+                        display: ((TrainingProgress) -> Void)?) throws -> TrainingOutcome {
+        guard let output = request.output else { throw ExperimentError("--resume: expected the directory of the run to resume") }
+        let directory = try RunDirectory(creating: output)
+        var record = try directory.readRecord()
+        let algorithm = try self.algorithm(named: record.algorithm)
+        let environmentEntry = try catalog.entry(named: record.environment)
+        let (agent, state) = try RunSnapshots.load(from: directory.url, registry: registry)
+        if let steps = request.steps {
+            guard steps >= state.step else {
+                throw ExperimentError("--steps: \(steps) is not valid; expected at least the \(state.step) steps the run has taken")
+            }
+            record.steps = steps
+            try directory.write(record: record)
+        }
+        var generator = state.generator
+        let configuration = try self.configuration(for: algorithm, environment: environmentEntry,
+                                                   file: directory.url.appendingPathComponent("config.json").path)
+        return try run(agent, record: record, request: request, algorithm: algorithm, environment: environmentEntry,
+                       configuration: configuration, directory: directory, generator: &generator, resuming: state,
+                       displayInterval: displayInterval, display: display)
+    }
+
+    /// The training run itself, fresh or resumed: evaluation into the metrics files, snapshots, the
+    /// final checkpoint.
+    private func run(_ agent: Agent, record: RunRecord, request: TrainingRequest, algorithm: AlgorithmEntry,
+                     environment environmentEntry: EnvironmentEntry, configuration: AlgorithmConfiguration,
+                     directory: RunDirectory?, generator: inout RandomGenerator, resuming state: TrainingState?,
+                     displayInterval: Int?, display: ((TrainingProgress) -> Void)?) throws -> TrainingOutcome {
+        let metrics = try directory?.metricsLog(metrics: algorithm.metrics, keepingRowsThrough: state?.step)
+        let environment = environmentEntry.make(copies: record.copies)
+        let evaluationEnvironment = environmentEntry.make(copies: EvaluationSettings.copies(for: record.evaluationEpisodes))
         var evaluations: [(step: Int, meanReturn: Float)] = []
         let evaluation = EvaluationCallback(
-            every: request.evaluationInterval ?? max(1, steps / 10),
+            every: record.evaluationInterval,
             evaluate: { policy in
-                try PolicyEvaluation.evaluate(evaluationEnvironment, episodes: request.evaluationEpisodes,
+                try PolicyEvaluation.evaluate(evaluationEnvironment, episodes: record.evaluationEpisodes,
                                               seed: EvaluationSettings.seed, policy: policy).meanReturn
             },
             onResult: { progress, meanReturn in
@@ -127,13 +184,12 @@ public struct Experiment {
                 try metrics?.append(MetricsRow(progress: progress, evaluationMeanReturn: meanReturn))
             })
         var callbacks: [TrainingCallback] = request.evaluates ? [evaluation] : []
-        if let display { callbacks.insert(ProgressCallback(every: displayInterval ?? max(1, steps / 10), display), at: 0) }
-        let progress = try agent.train(on: environment, steps: steps, seed: request.seed, generator: &generator,
-                                       callbacks: callbacks)
-        if let directory {
-            try agent.save(to: directory.checkpoint, metadata: [RunDirectory.environmentKey: environmentEntry.name,
-                                                                RunDirectory.seedKey: String(request.seed)])
-        }
+        if let display { callbacks.insert(ProgressCallback(every: displayInterval ?? max(1, record.steps / 10), display), at: 0) }
+        let metadata = [RunDirectory.environmentKey: environmentEntry.name, RunDirectory.seedKey: String(record.seed)]
+        let snapshots = directory.map { RunSnapshots(directory: $0, interval: record.snapshotInterval, metadata: metadata) }
+        let progress = try agent.train(on: environment, steps: record.steps, seed: record.seed, generator: &generator,
+                                       callbacks: callbacks, snapshots: snapshots, resuming: state)
+        if let directory { try agent.save(to: directory.checkpoint, metadata: metadata) }
         return TrainingOutcome(agent: agent, environment: environmentEntry, configuration: configuration, progress: progress,
                                evaluations: evaluations, directory: directory)
     }

@@ -43,11 +43,24 @@ public final class MetricsLog {
     public static let commonColumns = ["step", "seconds", "steps_per_second", "episodes", "training_mean_return",
                                        "evaluation_mean_return", "epsilon", "gradient_steps", "loss"]
 
-    public init(directory: URL, metrics: [Metric]) throws {
+    /// A fresh log in `directory`, or, with `keepingRowsThrough`, the existing log of a resumed run with
+    /// its rows after that step dropped (they were written after the snapshot the run resumes from).
+    public init(directory: URL, metrics: [Metric], keepingRowsThrough resumedStep: Int? = nil) throws {
         self.metrics = metrics
-        func create(_ name: String, header: String?) throws -> FileHandle {
+        func kept(_ name: String, _ step: (Substring) -> Int?) -> String? {
+            guard let resumedStep,
+                  let text = try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8) else { return nil }
+            let lines = text.split(separator: "\n")
+            return lines.filter { line in step(line).map { $0 <= resumedStep } ?? false }.map { $0 + "\n" }.joined()
+        }
+        let keptCSV = kept("metrics.csv") { Int($0.prefix { $0 != "," }) }
+        let keptJSON = kept("metrics.jsonl") { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["step"] as? Int
+        }
+        func create(_ name: String, header: String?, rows: String?) throws -> FileHandle {
             let url = directory.appendingPathComponent(name)
-            guard FileManager.default.createFile(atPath: url.path, contents: header.map { Data($0.utf8) }) else {
+            let contents = (header ?? "") + (rows ?? "")
+            guard FileManager.default.createFile(atPath: url.path, contents: Data(contents.utf8)) else {
                 throw ExperimentError("--out: cannot create \(url.path); expected a writable directory")
             }
             let handle = try FileHandle(forWritingTo: url)
@@ -55,8 +68,8 @@ public final class MetricsLog {
             return handle
         }
         let columns = MetricsLog.commonColumns + metrics.map(\.name)
-        csv = try create("metrics.csv", header: columns.joined(separator: ",") + "\n")
-        jsonLines = try create("metrics.jsonl", header: nil)
+        csv = try create("metrics.csv", header: columns.joined(separator: ",") + "\n", rows: keptCSV)
+        jsonLines = try create("metrics.jsonl", header: nil, rows: keptJSON)
     }
 
     deinit {

@@ -22,6 +22,40 @@ public struct RunDirectory {
     }
 
     public var checkpoint: URL { url.appendingPathComponent("checkpoint.safetensors") }
+    public var record: URL { url.appendingPathComponent("run.json") }
+
+    /// The files a run writes here (the snapshot folders included).
+    static let runFiles = ["run.json", "config.json", "metrics.csv", "metrics.jsonl", "checkpoint.safetensors",
+                           "snapshot", "snapshot.old", "snapshot.partial"]
+
+    /// Whether a run has written here already.
+    public var isUsed: Bool {
+        RunDirectory.runFiles.contains { FileManager.default.fileExists(atPath: url.appendingPathComponent($0).path) }
+    }
+
+    /// Removes what an earlier run wrote here (for `--overwrite`).
+    public func removeRunFiles() throws {
+        for name in RunDirectory.runFiles {
+            let file = url.appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: file.path) { try FileManager.default.removeItem(at: file) }
+        }
+    }
+
+    /// Writes the run's record (what `--resume` rebuilds the run from).
+    public func write(record: RunRecord) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(record).write(to: self.record, options: .atomic)
+    }
+
+    /// The record of the run that wrote here.
+    public func readRecord() throws -> RunRecord {
+        do {
+            return try JSONDecoder().decode(RunRecord.self, from: Data(contentsOf: record))
+        } catch {
+            throw ExperimentError("--resume: \(record.path) cannot be read (\(error)); expected the run.json of a run started by recorl train")
+        }
+    }
     public var metricsCSV: URL { url.appendingPathComponent("metrics.csv") }
 
     /// Writes `configuration` as pretty-printed JSON to `config.json` (what `--config` reads back).
@@ -30,8 +64,8 @@ public struct RunDirectory {
     }
 
     /// A fresh metrics log with a column per metric.
-    public func metricsLog(metrics: [Metric]) throws -> MetricsLog {
-        try MetricsLog(directory: url, metrics: metrics)
+    public func metricsLog(metrics: [Metric], keepingRowsThrough step: Int? = nil) throws -> MetricsLog {
+        try MetricsLog(directory: url, metrics: metrics, keepingRowsThrough: step)
     }
 
     /// `configuration` as pretty-printed, key-sorted JSON.

@@ -11,15 +11,19 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a recommendation policy and compare it with random and best-fixed-strategy baselines.")
 
-    @Option(help: "Environment: \(EnvironmentCatalog.standard.names.joined(separator: ", ")).") var env = "marketing"
-    @Option(help: "Algorithm: \(AlgorithmRegistry.standard.names.joined(separator: ", ")).") var algo = "dqn"
+    @Option(help: "Environment: \(EnvironmentCatalog.standard.names.joined(separator: ", ")) (default: marketing).") var env: String?
+    @Option(help: "Algorithm: \(AlgorithmRegistry.standard.names.joined(separator: ", ")) (default: dqn).") var algo: String?
     @Option(help: "Environment steps over all copies (default: the environment's own for the algorithm).") var steps: Int?
-    @Option(help: "Environment copies stepped together.") var envs: Int = 8
-    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Environment copies stepped together (default: 8).") var envs: Int?
+    @Option(help: "Random seed (default: 1).") var seed: UInt64?
     @Option(help: "JSON file with hyper-parameters (fields of the algorithm's configuration; missing ones keep their defaults).")
     var config: String?
-    @Option(help: "Output directory for metrics.csv, metrics.jsonl, config.json and checkpoint.safetensors.")
-    var out: String = "runs/latest"
+    @Option(help: "Output directory for metrics.csv, metrics.jsonl, config.json, run.json, checkpoint.safetensors and the resumable snapshot/ (default: runs/latest).")
+    var out: String?
+    @Option(help: "Continue the run in this directory from its last snapshot (its environment, algorithm, copies and seed; --steps sets a new total).")
+    var resume: String?
+    @Flag(help: "Replace an earlier run in --out (without it, a used directory is refused).") var overwrite = false
+    @Option(help: "Environment steps between resumable snapshots (default: every evaluation).") var checkpointInterval: Int?
     @Option(help: "Environment steps between evaluations (written to the metrics files).") var evalInterval: Int?
     @Option(help: "Episodes per evaluation and in the final table.") var evalEpisodes: Int = 200
     @Flag(inversion: .prefixedNo, help: "DQN: Double DQN targets.") var double: Bool?
@@ -30,35 +34,54 @@ struct TrainCommand: ParsableCommand {
 
     mutating func validate() throws {
         if let steps, steps < 1 { throw ValidationError("--steps: \(steps) is not valid; expected a positive integer") }
-        if envs < 1 { throw ValidationError("--envs: \(envs) is not valid; expected a positive integer") }
+        if let envs, envs < 1 { throw ValidationError("--envs: \(envs) is not valid; expected a positive integer") }
+        if let checkpointInterval, checkpointInterval < 1 {
+            throw ValidationError("--checkpoint-interval: \(checkpointInterval) is not valid; expected a positive integer")
+        }
+        if resume != nil {
+            let fixed = [("--env", env != nil), ("--algo", algo != nil), ("--envs", envs != nil), ("--seed", seed != nil),
+                         ("--config", config != nil), ("--out", out != nil), ("--overwrite", overwrite),
+                         ("--eval-interval", evalInterval != nil), ("--checkpoint-interval", checkpointInterval != nil),
+                         ("--double", double != nil), ("--dueling", dueling != nil), ("--n-steps", nSteps != nil),
+                         ("--prioritized", prioritized != nil)]
+            if let (flag, _) = fixed.first(where: \.1) {
+                throw ValidationError("\(flag): fixed by the run being resumed; with --resume give only --steps, --eval-episodes and --threads")
+            }
+        }
         if let evalInterval, evalInterval < 1 { throw ValidationError("--eval-interval: \(evalInterval) is not valid; expected a positive integer") }
         if evalEpisodes < 1 { throw ValidationError("--eval-episodes: \(evalEpisodes) is not valid; expected a positive integer") }
         if let nSteps, nSteps < 1 { throw ValidationError("--n-steps: \(nSteps) is not valid; expected a positive integer") }
         if let threads, threads < 1 { throw ValidationError("--threads: \(threads) is not valid; expected at least 1") }
         let experiment = Experiment()
-        _ = try experiment.catalog.entry(named: env)
-        _ = try experiment.algorithm(named: algo)
-        if algo != AlgorithmEntry.dqn.name {
+        _ = try experiment.catalog.entry(named: environmentName)
+        _ = try experiment.algorithm(named: algorithmName)
+        if algorithmName != AlgorithmEntry.dqn.name {
             let dqnFlags = [("--double", double != nil), ("--dueling", dueling != nil), ("--n-steps", nSteps != nil),
                             ("--prioritized", prioritized != nil)]
             if let (flag, _) = dqnFlags.first(where: \.1) {
-                throw ValidationError("\(flag): applies to --algo dqn only, not \(algo)")
+                throw ValidationError("\(flag): applies to --algo dqn only, not \(algorithmName)")
             }
         }
     }
 
+    var environmentName: String { env ?? "marketing" }
+    var algorithmName: String { algo ?? "dqn" }
+
     /// The run as the experiments layer takes it: preset or `--config` file, then the DQN switches.
     var request: TrainingRequest {
         var request = TrainingRequest()
-        request.environment = env
-        request.algorithm = algo
+        request.environment = environmentName
+        request.algorithm = algorithmName
         request.steps = steps
-        request.copies = envs
-        request.seed = seed
+        request.copies = envs ?? 8
+        request.seed = seed ?? 1
         request.configurationFile = config
         request.evaluationInterval = evalInterval
         request.evaluationEpisodes = evalEpisodes
-        request.output = out
+        request.output = resume ?? out ?? "runs/latest"
+        request.resume = resume != nil
+        request.overwrite = overwrite
+        request.snapshotInterval = checkpointInterval
         let (double, dueling, nSteps, prioritized) = (double, dueling, nSteps, prioritized)
         request.adjust = { configuration in
             guard var dqn = configuration as? DQNConfiguration else { return configuration }
@@ -75,21 +98,30 @@ struct TrainCommand: ParsableCommand {
         if let threads { ThreadPolicy.setThreadCount(threads) }
         let experiment = Experiment()
         let request = request
-        let configuration = try experiment.resolvedConfiguration(request)
-        let environment = try experiment.catalog.entry(named: env)
-        let algorithm = try experiment.algorithm(named: algo)
-        let totalSteps = steps ?? environment.defaultTrainingSteps(for: algorithm)
-        print("recorl train: \(algo) on \(env), \(totalSteps) steps, \(envs) copies, seed \(seed)")
-        print("\(configuration.summary); BLAS \(BLASKernels.coreName), \(ThreadPolicy.threadCount) threads")
         let reporter = ProgressReporter()
+        if let resume {
+            print("recorl train: resuming the run in \(resume); BLAS \(BLASKernels.coreName), \(ThreadPolicy.threadCount) threads")
+            let outcome = try experiment.train(request, displayInterval: reporter.interactive ? 1_000 : nil, display: reporter.show)
+            try finish(outcome)
+            return
+        }
+        let configuration = try experiment.resolvedConfiguration(request)
+        let environment = try experiment.catalog.entry(named: environmentName)
+        let algorithm = try experiment.algorithm(named: algorithmName)
+        let totalSteps = steps ?? environment.defaultTrainingSteps(for: algorithm)
+        print("recorl train: \(algorithmName) on \(environmentName), \(totalSteps) steps, \(request.copies) copies, seed \(request.seed)")
+        print("\(configuration.summary); BLAS \(BLASKernels.coreName), \(ThreadPolicy.threadCount) threads")
         let interval = evalInterval ?? max(1, totalSteps / 10)
         // A terminal's bar redraws often; logs get one line per evaluation.
         let displayInterval = reporter.interactive ? max(1, min(interval, totalSteps / 200)) : interval
-        let outcome = try experiment.train(request, displayInterval: displayInterval, display: reporter.show)
+        try finish(try experiment.train(request, displayInterval: displayInterval, display: reporter.show))
+    }
+
+    private func finish(_ outcome: TrainingOutcome) throws {
         if let directory = outcome.directory {
             print("saved \(directory.checkpoint.path); metrics in \(directory.metricsCSV.path)")
         }
         print("")
-        print(try EvaluationSettings.comparisonTable(outcome.agent, environment: environment, episodes: evalEpisodes))
+        print(try EvaluationSettings.comparisonTable(outcome.agent, environment: outcome.environment, episodes: evalEpisodes))
     }
 }

@@ -34,16 +34,24 @@ public protocol Trainer {
     /// rollouts). The environment is reset with `seed`; all other randomness comes from `generator`.
     /// Returns the final progress. Throws `TrainingError` when the environment does not fit the agent
     /// or an update diverges, and whatever a callback throws.
+    ///
+    /// Resumable runs: `snapshots` receives the run's state every `interval` steps and at the end;
+    /// `resuming` continues a run from such a state (with the agent and replay restored from the same
+    /// moment and the same callbacks) instead of resetting the environment, and then runs exactly as
+    /// the uninterrupted run would have.
     func train(on environment: BatchedEnvironment, steps: Int, seed: UInt64, generator: inout RandomGenerator,
-               callbacks: [TrainingCallback]) throws -> TrainingProgress
+               callbacks: [TrainingCallback], snapshots: TrainingSnapshotWriter?, resuming: TrainingState?) throws
+        -> TrainingProgress
 }
 
 extension Agent {
     /// Trains with the agent's own trainer (see `Trainer.train`).
     @discardableResult
     public func train(on environment: BatchedEnvironment, steps: Int, seed: UInt64, generator: inout RandomGenerator,
-                      callbacks: [TrainingCallback] = []) throws -> TrainingProgress {
-        try makeTrainer().train(on: environment, steps: steps, seed: seed, generator: &generator, callbacks: callbacks)
+                      callbacks: [TrainingCallback] = [], snapshots: TrainingSnapshotWriter? = nil,
+                      resuming: TrainingState? = nil) throws -> TrainingProgress {
+        try makeTrainer().train(on: environment, steps: steps, seed: seed, generator: &generator, callbacks: callbacks,
+                                snapshots: snapshots, resuming: resuming)
     }
 
     /// Writes a checkpoint without extra metadata.

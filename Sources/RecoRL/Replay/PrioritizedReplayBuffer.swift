@@ -64,6 +64,19 @@ public final class PrioritizedReplayBuffer: Replay {
 
     public func setImportanceExponent(_ beta: Float) { self.beta = beta }
 
+    public func write(to url: URL) throws {
+        try storage.write(to: url, maxPriority: maxPriority, priorities: { Float(self.sums[$0]) })
+    }
+
+    public func read(from url: URL) throws {
+        let header = try storage.read(from: url, setPriority: { self.setPriority(of: $0, to: $1) })
+        guard let saved = header.maxPriority, saved.isFinite, saved > 0 else {
+            throw ReplayError.invalidFile(path: url.path, field: "maxPriority", value: "\(header.maxPriority.map { "\($0)" } ?? "missing")",
+                                          expected: "the positive priority state of a prioritized buffer")
+        }
+        maxPriority = saved
+    }
+
     /// Draws `batch.size` transitions by stratified proportional sampling and sets their importance
     /// weights.
     public func sample(into batch: ReplayBatch, using generator: inout RandomGenerator) {

@@ -1,3 +1,4 @@
+import Foundation
 import RecoTensor
 
 /// Storage of past transitions that an off-policy learner samples from.
@@ -17,6 +18,10 @@ public protocol Replay: TransitionSink {
     func updatePriorities(of batch: ReplayBatch, tdErrors: UnsafeBufferPointer<Float>)
     /// Sets the importance-sampling exponent beta of prioritized replay; uniform replay ignores it.
     func setImportanceExponent(_ beta: Float)
+    /// Saves every stored transition (and priority) to `url`, streamed and atomically, for resuming.
+    func write(to url: URL) throws
+    /// Replaces the contents with those saved at `url` by a buffer of the same capacity and width.
+    func read(from url: URL) throws
 }
 
 extension Replay {

@@ -1,3 +1,4 @@
+import Foundation
 import RecoTensor
 
 /// Uniform experience replay: a ring of the last `capacity` (n-step) transitions, sampled uniformly
@@ -23,6 +24,10 @@ public final class ReplayBuffer: Replay {
     }
 
     public func add(_ batch: TransitionBatch) { storage.append(batch) }
+
+    public func write(to url: URL) throws { try storage.write(to: url, maxPriority: nil, priorities: nil) }
+
+    public func read(from url: URL) throws { _ = try storage.read(from: url, setPriority: nil) }
 
     /// Draws `batch.size` slots uniformly with replacement and gathers them; weights are all 1.
     public func sample(into batch: ReplayBatch, using generator: inout RandomGenerator) {

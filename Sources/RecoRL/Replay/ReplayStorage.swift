@@ -61,6 +61,12 @@ final class ReplayStorage {
         return slot
     }
 
+    /// Sets the fill counters after a restore (`ReplayStorage+File.swift`).
+    func restoreCounters(count: Int, nextSlot: Int) {
+        self.count = count
+        self.nextSlot = nextSlot
+    }
+
     /// Writes every transition of `batch`, in order.
     func append(_ batch: TransitionBatch) {
         let observations = batch.observations, next = batch.nextObservations

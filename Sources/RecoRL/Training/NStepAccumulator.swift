@@ -89,3 +89,40 @@ public final class NStepAccumulator {
         lengths[copy] = k - 1
     }
 }
+
+// The queues, for resumable runs: a run restored mid-episode forms the same n-step transitions.
+extension NStepAccumulator {
+    /// Everything queued: per copy the ring head and length, and the queued entries.
+    public struct State: Codable, Equatable {
+        public var heads: [Int]
+        public var lengths: [Int]
+        public var observations: [Float]
+        public var actions: [Int32]
+        public var rewards: [Float]
+    }
+
+    /// The queues as they are now.
+    public var state: State {
+        State(heads: Array(heads), lengths: Array(lengths), observations: queuedObservations.toArray(),
+              actions: Array(queuedActions), rewards: Array(queuedRewards))
+    }
+
+    /// Puts back queues saved from an accumulator of the same copies, n and width.
+    public func restore(_ state: State) throws {
+        let entries = copies * nSteps
+        var fits = state.heads.count == copies && state.lengths.count == copies && state.actions.count == entries
+            && state.rewards.count == entries && state.observations.count == entries * observationWidth
+        for (head, length) in zip(state.heads, state.lengths) where !(0..<nSteps).contains(head) || !(0..<nSteps).contains(length) {
+            fits = false
+        }
+        if !fits {
+            throw TrainingError.invalidSetting(field: "collector state", value: "queues of \(state.heads.count) copies",
+                                               expected: "the queues of \(copies) copies of \(nSteps)-step returns over \(observationWidth) values")
+        }
+        _ = heads.update(fromContentsOf: state.heads)
+        _ = lengths.update(fromContentsOf: state.lengths)
+        _ = queuedActions.update(fromContentsOf: state.actions)
+        _ = queuedRewards.update(fromContentsOf: state.rewards)
+        _ = queuedObservations.view.flat.update(fromContentsOf: state.observations)
+    }
+}

@@ -27,6 +27,12 @@ public final class OffPolicyCollector {
         actions = OwnedBuffer(repeating: 0, count: copies)
     }
 
+    /// The n-step queues of every copy (what a resumed run must restore).
+    public var accumulatorState: NStepAccumulator.State { accumulator.state }
+
+    /// Restores queues saved from a collector of the same shape.
+    public func restore(_ state: NStepAccumulator.State) throws { try accumulator.restore(state) }
+
     /// One vector step: `policy` acts on the current observations (drawing from `generator`), the
     /// environment steps, and the transitions this completes go to `sink`.
     public func step(_ environment: BatchedEnvironment, with policy: Policy, into sink: TransitionSink,

@@ -51,16 +51,17 @@ public struct OffPolicyTrainer: Trainer {
     }
 
     public func train(on environment: BatchedEnvironment, steps: Int, seed: UInt64, generator: inout RandomGenerator,
-                      callbacks: [TrainingCallback]) throws -> TrainingProgress {
+                      callbacks: [TrainingCallback], snapshots: TrainingSnapshotWriter?,
+                      resuming: TrainingState?) throws -> TrainingProgress {
         let n = environment.copies
         let schedule = learner.updateSchedule
         let collector = OffPolicyCollector(copies: n, observationWidth: learner.observationWidth,
                                            nSteps: learner.returnSteps.n, gamma: learner.returnSteps.gamma)
-        var loop = try TrainingLoop(agent: learner, environment: environment, totalSteps: steps, callbacks: callbacks) {
-            [learner] t in learner.explorationRate(atStep: t, of: steps)
-        }
+        var loop = try TrainingLoop(agent: learner, environment: environment, totalSteps: steps, callbacks: callbacks,
+                                    snapshots: snapshots) { [learner] t in learner.explorationRate(atStep: t, of: steps) }
+        try loop.start(seed: seed, resuming: resuming, generator: &generator)
+        if let queued = resuming?.collector { try collector.restore(queued) }
 
-        environment.reset(seed: seed)
         while loop.step < steps {
             try collector.step(environment, with: learner.behaviourPolicy(atStep: loop.step, of: steps), into: learner.replay,
                                using: &generator)
@@ -75,7 +76,9 @@ public struct OffPolicyTrainer: Trainer {
                 }
             }
             if try loop.callbacksStop() { break }
+            try loop.snapshotIfDue(generator: generator, collector: collector.accumulatorState)
         }
+        try loop.snapshotIfDue(generator: generator, collector: collector.accumulatorState, force: true)
         return try loop.finish()
     }
 }

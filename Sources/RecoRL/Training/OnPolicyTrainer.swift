@@ -36,7 +36,8 @@ public struct OnPolicyTrainer: Trainer {
     }
 
     public func train(on environment: BatchedEnvironment, steps: Int, seed: UInt64, generator: inout RandomGenerator,
-                      callbacks: [TrainingCallback]) throws -> TrainingProgress {
+                      callbacks: [TrainingCallback], snapshots: TrainingSnapshotWriter?,
+                      resuming: TrainingState?) throws -> TrainingProgress {
         let n = environment.copies, d = learner.observationWidth
         let rollout = RolloutBuffer(steps: learner.rolloutSteps, copies: n, observationWidth: d)
         guard learner.canLearn(fromRolloutOf: rollout.count) else {
@@ -51,10 +52,15 @@ public struct OnPolicyTrainer: Trainer {
         let finalValues = OwnedBuffer<Float>(repeating: 0, count: n)
         let updates = (steps + rollout.count - 1) / rollout.count
         let total = updates * rollout.count
-        var loop = try TrainingLoop(agent: learner, environment: environment, totalSteps: total, callbacks: callbacks)
+        var loop = try TrainingLoop(agent: learner, environment: environment, totalSteps: total, callbacks: callbacks,
+                                    snapshots: snapshots)
+        try loop.start(seed: seed, resuming: resuming, generator: &generator)
+        guard loop.step % rollout.count == 0 else {
+            throw TrainingError.invalidSetting(field: "resumed step", value: "\(loop.step)",
+                                               expected: "a multiple of the rollout's \(rollout.count) steps")
+        }
 
-        environment.reset(seed: seed)
-        for _ in 0..<updates {
+        while loop.step < total {
             learner.prepareRollout(atStep: loop.step, of: total)
             rollout.reset()
             while !rollout.isFull {
@@ -77,7 +83,9 @@ public struct OnPolicyTrainer: Trainer {
                                       lambda: learner.gaeLambda)
             try loop.record(learner.learn(from: rollout, using: &generator))
             if try loop.callbacksStop() { break }
+            try loop.snapshotIfDue(generator: generator, collector: nil)
         }
+        try loop.snapshotIfDue(generator: generator, collector: nil, force: true)
         return try loop.finish()
     }
 }

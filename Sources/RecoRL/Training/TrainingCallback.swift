@@ -97,6 +97,17 @@ struct CallbackSchedule {
         lastCalled = callbacks.map { _ in -1 }
     }
 
+    /// Continues the schedule of a resumed run at `step`: each callback is next due at its first
+    /// multiple after `step`, as it was when the run's state was saved (states are saved after the
+    /// callbacks of their step have run).
+    mutating func resume(at step: Int) {
+        for index in callbacks.indices {
+            let interval = max(1, callbacks[index].interval)
+            let (multiple, overflow) = (step / interval + 1).multipliedReportingOverflow(by: interval)
+            nextDue[index] = overflow ? Int.max : multiple
+        }
+    }
+
     /// Whether any callback is due at `step`, or the run ends there.
     func isDue(at step: Int, totalSteps: Int) -> Bool {
         step >= totalSteps || nextDue.contains { step >= $0 }

@@ -27,11 +27,17 @@ public struct TrainingProgress: Equatable, Sendable {
 struct TrainingMonitor {
     let totalSteps: Int
     private(set) var episodes = 0
-    private var recentReturns: [Float] = []
+    private(set) var recentReturns: [Float] = []
     private let start = DispatchTime.now().uptimeNanoseconds
 
     init(totalSteps: Int) {
         self.totalSteps = totalSteps
+    }
+
+    /// Continues the counts of a resumed run.
+    mutating func restore(episodes: Int, recentReturns: [Float]) {
+        self.episodes = episodes
+        self.recentReturns = Array(recentReturns.suffix(100))
     }
 
     /// Records the episodes `environment` finished since the last call.

@@ -113,3 +113,7 @@ public struct CartPole: Environment {
         observation[3] = Float(state.thetaDot)
     }
 }
+
+// Saved and restored whole by resumable runs (see `ResumableEnvironment`).
+extension CartPole: Codable {}
+extension CartPole.State: Codable {}

@@ -93,3 +93,6 @@ public struct MarketingEnvironment: Environment {
         observation[MarketingUser.featureCount] = Float(contactsUsed) / Float(contactsPerEpisode)
     }
 }
+
+// Saved and restored whole by resumable runs (see `ResumableEnvironment`).
+extension MarketingEnvironment: Codable {}

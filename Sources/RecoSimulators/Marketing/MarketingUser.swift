@@ -138,3 +138,6 @@ public struct MarketingUser: Equatable, Sendable, CustomStringConvertible {
         }.joined(separator: ",")
     }
 }
+
+// Saved with its environment by resumable runs.
+extension MarketingUser: Codable {}

@@ -165,3 +165,23 @@ public struct RandomGenerator: RandomNumberGenerator {
         for i in 0..<buffer.count { buffer[i] = normal(mean: mean, standardDeviation: standardDeviation) }
     }
 }
+
+// The state is four 64-bit words, written as hexadecimal strings: JSON numbers would pass through a
+// Double and lose bits above 2^53, and a resumed run must continue the exact stream.
+extension RandomGenerator: Codable {
+    public init(from decoder: Decoder) throws {
+        let words = try decoder.singleValueContainer().decode([String].self)
+        let values = words.compactMap { UInt64($0, radix: 16) }
+        guard values.count == 4, values.contains(where: { $0 != 0 }) else {
+            throw DecodingError.dataCorrupted(DecodingError.Context(
+                codingPath: decoder.codingPath,
+                debugDescription: "a generator state is 4 hexadecimal words, not all zero; got \(words)"))
+        }
+        (s0, s1, s2, s3) = (values[0], values[1], values[2], values[3])
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode([s0, s1, s2, s3].map { String($0, radix: 16) })
+    }
+}

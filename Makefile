@@ -37,3 +37,23 @@ demo: setup
 bench:
 	$(SWIFT) build -c release --product recorl-bench
 	.build/release/recorl-bench $(BENCH_ARGS)
+
+# Fuzzing: libFuzzer targets in Fuzz/ (a package of its own depending on this one by path, so the
+# ordinary build never links them), each run for FUZZ_SECONDS (and at most FUZZ_RUNS executions;
+# -1 = no limit) from the seeds in Fuzz/Corpus/<target>; findings land in Fuzz/.build/findings/.
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?= -1
+FUZZ_TARGETS ?= FuzzCheckpoint FuzzConfiguration FuzzMarketingUser
+FUZZ_FLAGS ?= -rss_limit_mb=4096 -timeout=10
+
+.PHONY: fuzz
+fuzz:
+	$(SWIFT) build --package-path Fuzz -c release --sanitize=fuzzer
+	@mkdir -p Fuzz/.build/findings
+	@for target in $(FUZZ_TARGETS); do \
+		mkdir -p Fuzz/.build/corpus/$$target; \
+		echo "== $$target for $(FUZZ_SECONDS) s"; \
+		Fuzz/.build/release/$$target $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS) \
+			-artifact_prefix=Fuzz/.build/findings/$$target- -print_final_stats=1 \
+			Fuzz/.build/corpus/$$target Fuzz/Corpus/$$target || exit 1; \
+	done

@@ -164,19 +164,10 @@ import RecoTensor
         #expect(expected != actual)
     }
 
-    /// Rewrites the header of a valid file through `edit` (keeping the data section).
+    /// Rewrites the header of a valid file through `edit` (keeping the data section), then re-signs it
+    /// (recomputes its checksum) so the checks behind the checksum are what the test reaches.
     func withEditedHeader(_ bytes: Data, _ edit: (inout [String: Any]) -> Void) throws -> Data {
-        let length = headerLength(bytes)
-        var header = try JSONSerialization.jsonObject(with: bytes.subdata(in: 8..<(8 + length))) as! [String: Any]
-        edit(&header)
-        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
-        while json.count % 8 != 0 { json.append(UInt8(ascii: " ")) }
-        var result = Data()
-        var size = UInt64(json.count).littleEndian
-        withUnsafeBytes(of: &size) { result.append(contentsOf: $0) }
-        result.append(json)
-        result.append(bytes.subdata(in: (8 + length)..<bytes.count))
-        return result
+        try CheckpointBytes.resigned(try CheckpointBytes.editingHeader(bytes, edit))
     }
 
     @Test func mismatchedFilesNameWhatDiffers() throws {

@@ -7,7 +7,8 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
     case truncated(path: String, detail: String)
     /// The header is not the JSON a safetensors file holds.
     case corruptedHeader(path: String, detail: String)
-    /// The data section does not match the checksum recorded when the file was written.
+    /// The content does not match the checksum recorded when the file was written (version 2: the
+    /// metadata and every tensor; version 1: the data section).
     case corruptedData(path: String, expectedChecksum: String, actualChecksum: String)
     /// A header field has a value the format does not allow.
     case invalidField(path: String, field: String, value: String, expected: String)
@@ -24,7 +25,7 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
         case let .corruptedHeader(path, detail):
             return "checkpoint \(path) has a corrupted header: \(detail)"
         case let .corruptedData(path, expected, actual):
-            return "checkpoint \(path) has corrupted data: checksum is \(actual), the header records \(expected)"
+            return "checkpoint \(path) is corrupted or was edited: its checksum is \(actual), the header records \(expected)"
         case let .invalidField(path, field, value, expected):
             return "checkpoint \(path): field \(field) is \(value), expected \(expected)"
         case let .mismatch(path, detail):

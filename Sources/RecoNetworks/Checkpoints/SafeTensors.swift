@@ -128,11 +128,19 @@ public struct SafeTensors {
             throw CheckpointError.invalidField(path: path, field: "\(name).data_offsets", value: "\(object["data_offsets"] ?? "nothing")",
                                                expected: "[begin, end] with 0 <= begin <= end")
         }
-        let (elements, overflow) = shape.reduce((1, false)) { acc, d in
-            let (p, o) = acc.0.multipliedReportingOverflow(by: d)
-            return (p, acc.1 || o)
+        // Sizes are untrusted: multiply with overflow checks (a shape of [2^61] throws, it does not trap).
+        var elements = 1, overflow = false
+        for dimension in shape {
+            let (product, o) = elements.multipliedReportingOverflow(by: dimension)
+            elements = product
+            overflow = overflow || o
         }
-        guard !overflow, elements * elementSize == offsets[1] - offsets[0] else {
+        let (byteCount, byteOverflow) = elements.multipliedReportingOverflow(by: elementSize)
+        guard !overflow, !byteOverflow else {
+            throw CheckpointError.invalidField(path: path, field: "\(name).shape", value: "\(shape)",
+                                               expected: "dimensions whose product of \(elementSize)-byte \(dtype) elements fits in \(Int.max) bytes")
+        }
+        guard byteCount == offsets[1] - offsets[0] else {
             throw CheckpointError.invalidField(path: path, field: "\(name).data_offsets", value: "\(offsets)",
                                                expected: "a span of \(elements) x \(elementSize) bytes for shape \(shape) of \(dtype)")
         }

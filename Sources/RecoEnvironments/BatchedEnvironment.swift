@@ -42,3 +42,17 @@ public struct EpisodeSummary: Equatable, Sendable {
         self.length = length
     }
 }
+
+/// A batched environment whose copies can each be set to the start of a numbered episode.
+///
+/// Episode `k` of the set `seed` is one fixed episode: whichever copy runs it, whenever, and whatever
+/// the other copies do, it starts from the same initial state (the same user) and draws its dynamics
+/// from its own stream, so its outcome depends only on `(seed, k)` and the actions taken. Evaluations
+/// use this to give every policy the same episodes, each run to its end (`PolicyEvaluation`).
+public protocol EpisodeIndexedEnvironment: BatchedEnvironment {
+    /// Abandons the episode copy `copy` is in (it is not reported as completed) and starts episode
+    /// `episode` of the set `seed` there: the copy's generator becomes
+    /// `RandomGenerator(seed: seed, stream: UInt64(episode))`, the copy is reset with it, and its row of
+    /// `observations` holds the episode's first observation; its reward and flags read zero and false.
+    func startEpisode(_ episode: Int, seed: UInt64, inCopy copy: Int)
+}

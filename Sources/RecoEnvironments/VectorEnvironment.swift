@@ -5,7 +5,9 @@ import RecoTensor
 ///
 /// Copy `i` has its own random stream, so results do not depend on how copies are spread over
 /// threads. Copies of expensive environments are stepped in parallel on the thread policy's cores.
-public final class VectorEnvironment<Copy: Environment>: BatchedEnvironment {
+/// `startEpisode(_:seed:inCopy:)` puts one copy at the start of episode `k` of a fixed set, drawn from
+/// stream `k` (after `reset(seed:)`, copy `i` is at the start of episode `i` of the set `seed`).
+public final class VectorEnvironment<Copy: Environment>: EpisodeIndexedEnvironment {
     public let copies: Int
     public let observationSpace: Space
     public let actionSpace: Space
@@ -58,6 +60,19 @@ public final class VectorEnvironment<Copy: Environment>: BatchedEnvironment {
             truncatedStorage.elements[i] = false
         }
         completed.removeAll()
+    }
+
+    public func startEpisode(_ episode: Int, seed: UInt64, inCopy i: Int) {
+        precondition(i >= 0 && i < copies, "copy \(i) outside 0..<\(copies)")
+        precondition(episode >= 0, "episode \(episode) is negative")
+        let generators = generators.elements
+        generators[i] = RandomGenerator(seed: seed, stream: UInt64(episode))
+        instances.elements[i].reset(using: &generators[i], observation: row(current, i))
+        runningReturns[i] = 0
+        runningLengths[i] = 0
+        rewardStorage.elements[i] = 0
+        terminatedStorage.elements[i] = false
+        truncatedStorage.elements[i] = false
     }
 
     public func step(_ actions: UnsafeBufferPointer<Int32>) {

@@ -31,9 +31,13 @@ public struct ComparisonRun: Codable {
 public struct ComparisonSummary: Codable {
     public var algorithm: String
     public var seeds: Int
+    /// Mean of the runs' final returns (each on the same evaluation episodes).
     public var meanReturn: Float
-    /// Standard deviation of the final return over seeds.
+    /// Sample standard deviation of the final return over seeds (divisor `seeds - 1`; 0 for one seed).
     public var returnStandardDeviation: Float
+    /// Half-width of the 95% confidence interval for `meanReturn` over seeds, by the normal
+    /// approximation: `1.96 * returnStandardDeviation / sqrt(seeds)` (with few seeds, a rough guide).
+    public var returnConfidenceHalfWidth: Float
     public var minimumReturn: Float
     public var maximumReturn: Float
     public var meanSeconds: Double
@@ -45,9 +49,10 @@ public struct ComparisonSummary: Codable {
         self.algorithm = algorithm
         seeds = runs.count
         let returns = runs.map(\.finalReturn)
-        meanReturn = returns.reduce(0, +) / Float(max(1, returns.count))
-        let mean = meanReturn
-        returnStandardDeviation = (returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(max(1, returns.count))).squareRoot()
+        let statistics = PolicyEvaluation.Result(returns: returns.isEmpty ? [0] : returns)
+        meanReturn = statistics.meanReturn
+        returnStandardDeviation = statistics.standardDeviation
+        returnConfidenceHalfWidth = statistics.confidenceHalfWidth
         minimumReturn = returns.min() ?? 0
         maximumReturn = returns.max() ?? 0
         let seconds = runs.reduce(0) { $0 + $1.seconds }
@@ -74,37 +79,53 @@ public struct Baselines: Codable {
 }
 
 /// The comparison as a text table, CSV and JSON.
+///
+/// Every policy is evaluated on the same episodes (the same users in the same order). An algorithm's
+/// row gives the mean of its seeds' final returns with the 95% confidence interval over seeds and the
+/// standard deviation over seeds; a baseline's row gives its mean return with the 95% confidence
+/// interval over the episodes and the standard deviation over the episodes. Both intervals are
+/// `1.96 * sd / sqrt(n)` with the sample standard deviation.
 public enum ComparisonReport {
-    static let widths = [30, 9, 7, 17, 9, 12, 11]
+    static let widths = [30, 16, 7, 17, 9, 12, 11]
 
     public static func table(_ summaries: [ComparisonSummary], baselines: Baselines, episodes: Int) -> String {
-        var lines = ["final greedy return over \(episodes) evaluation episodes (seed \(EvaluationSettings.seed)); mean, spread over seeds",
-                     Table.row(["policy", "return", "std", "min..max", "wall s", "env steps/s", "updates/s"], widths: widths)]
+        var lines = ["final greedy return over \(episodes) evaluation episodes (seed \(EvaluationSettings.seed)), "
+                     + "the same users in the same order for every policy;",
+                     "algorithms: mean over seeds ± 95% interval over seeds, std and range over seeds; "
+                     + "baselines: mean ± 95% interval over the \(episodes) episodes, std over the episodes",
+                     Table.row(["policy", "return ± 95%", "std", "min..max", "wall s", "env steps/s", "updates/s"], widths: widths)]
         for summary in summaries {
             lines.append(Table.row([
-                "\(summary.algorithm) (\(summary.seeds) seeds)", String(format: "%.3f", summary.meanReturn),
+                "\(summary.algorithm) (\(summary.seeds) seeds)",
+                PolicyEvaluation.format(summary.meanReturn, plusMinus: summary.returnConfidenceHalfWidth),
                 String(format: "%.3f", summary.returnStandardDeviation),
                 String(format: "%.3f..%.3f", summary.minimumReturn, summary.maximumReturn),
                 String(format: "%.1f", summary.meanSeconds), String(format: "%.0f", summary.environmentStepsPerSecond),
                 String(format: "%.0f", summary.updatesPerSecond)], widths: widths))
         }
         for (label, result) in [("uniform random", baselines.random), ("best fixed: \(baselines.bestFixedAction)", baselines.bestFixed)] {
-            lines.append(Table.row([label, String(format: "%.3f", result.meanReturn), String(format: "%.3f", result.standardDeviation),
+            lines.append(Table.row([label, result.formatted(), String(format: "%.3f", result.standardDeviation),
                                     "", "", "", ""], widths: widths))
         }
         return lines.joined(separator: "\n")
     }
 
-    /// Writes `compare.csv` (one row per algorithm and baseline) and `compare.json` (summaries, every
-    /// run and the baselines) into `directory`.
+    /// Writes `compare.csv` (one row per algorithm and baseline; `return_ci95` is the half-width of the
+    /// row's 95% interval, over seeds for an algorithm and over the episodes for a baseline) and
+    /// `compare.json` (summaries, every run and the baselines) into `directory`.
     public static func write(runs: [ComparisonRun], summaries: [ComparisonSummary], baselines: Baselines, to directory: URL) throws {
-        var csv = "policy,seeds,mean_return,return_std,min_return,max_return,mean_seconds,env_steps_per_second,updates_per_second\n"
+        // The columns of earlier versions first; the interval's half-width and the episode count follow.
+        var csv = "policy,seeds,mean_return,return_std,min_return,max_return,mean_seconds,env_steps_per_second,"
+            + "updates_per_second,return_ci95,episodes\n"
+        let episodes = baselines.random.episodes
         for s in summaries {
             csv += "\(s.algorithm),\(s.seeds),\(s.meanReturn),\(s.returnStandardDeviation),\(s.minimumReturn),\(s.maximumReturn),"
-                + String(format: "%.3f,%.1f,%.1f\n", s.meanSeconds, s.environmentStepsPerSecond, s.updatesPerSecond)
+                + String(format: "%.3f,%.1f,%.1f,", s.meanSeconds, s.environmentStepsPerSecond, s.updatesPerSecond)
+                + "\(s.returnConfidenceHalfWidth),\(episodes)\n"
         }
-        csv += "uniform random,,\(baselines.random.meanReturn),\(baselines.random.standardDeviation),,,,,\n"
-        csv += "\"best fixed: \(baselines.bestFixedAction)\",,\(baselines.bestFixed.meanReturn),\(baselines.bestFixed.standardDeviation),,,,,\n"
+        for (label, result) in [("uniform random", baselines.random), ("\"best fixed: \(baselines.bestFixedAction)\"", baselines.bestFixed)] {
+            csv += "\(label),,\(result.meanReturn),\(result.standardDeviation),,,,,,\(result.confidenceHalfWidth),\(result.episodes)\n"
+        }
         struct Report: Encodable {
             var summaries: [ComparisonSummary]
             var runs: [ComparisonRun]

@@ -18,18 +18,22 @@ public enum EvaluationSettings {
         try PolicyEvaluation.evaluate(environment, episodes: episodes, seed: seed, policy: agent.greedyPolicy)
     }
 
-    /// The table `train` ends with and `evaluate` prints: the trained greedy policy against the baselines.
+    /// The table `train` ends with and `evaluate` prints: the trained greedy policy against the baselines,
+    /// every policy on the same episodes (the same users in the same order), each row's mean with its
+    /// 95% confidence interval (`1.96 * sd / sqrt(n)`, sample standard deviation over the episodes).
     public static func comparisonTable(_ agent: Agent, environment: EnvironmentEntry, episodes: Int) throws -> String {
         let evaluation = environment.make(copies: copies(for: episodes))
         let trained = try greedyReturn(agent, on: evaluation, episodes: episodes)
         let baselines = try Baselines(environment: environment, evaluationEnvironment: evaluation, episodes: episodes)
+        let widths = [44, 16, 10, 11]
         func row(_ label: String, _ result: PolicyEvaluation.Result) -> String {
-            Table.row([label, String(format: "%.3f", result.meanReturn), String(format: "%.3f", result.standardDeviation),
-                       String(format: "%.2fx", result.meanReturn / max(baselines.random.meanReturn, 1e-9))], widths: [44, 10, 10, 11])
+            Table.row([label, result.formatted(), String(format: "%.3f", result.standardDeviation),
+                       String(format: "%.2fx", result.meanReturn / max(baselines.random.meanReturn, 1e-9))], widths: widths)
         }
         return [
-            "mean return over \(episodes) evaluation episodes (seed \(seed))",
-            Table.row(["policy", "mean", "std", "vs random"], widths: [44, 10, 10, 11]),
+            "mean return over \(episodes) evaluation episodes (seed \(seed)), the same users in the same order for every policy;",
+            "mean ± 95% confidence interval (1.96 sd / sqrt(\(episodes))), std over the episodes",
+            Table.row(["policy", "mean ± 95%", "std", "vs random"], widths: widths),
             row("trained \(agent.algorithm) (greedy)", trained),
             row("uniform random", baselines.random),
             row("best fixed: \(baselines.bestFixedAction)", baselines.bestFixed),

@@ -13,28 +13,30 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "Environment: \(EnvironmentCatalog.standard.names.joined(separator: ", ")).") var env = "marketing"
     @Option(help: "Algorithm: \(AlgorithmRegistry.standard.names.joined(separator: ", ")).") var algo = "dqn"
-    @Option(help: "Environment steps over all copies (default: the environment's own for the algorithm).") var steps: Int?
-    @Option(help: "Environment copies stepped together.") var envs: Int = 8
-    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Environment steps over all copies (default: the environment's own for the algorithm).") var steps: Int?
+    @Option(parsing: .unconditional, help: "Environment copies stepped together.") var envs: Int = 8
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "JSON file with hyper-parameters (fields of the algorithm's configuration; missing ones keep their defaults).")
     var config: String?
     @Option(help: "Output directory for metrics.csv, metrics.jsonl, config.json and checkpoint.safetensors.")
     var out: String = "runs/latest"
-    @Option(help: "Environment steps between evaluations (written to the metrics files).") var evalInterval: Int?
-    @Option(help: "Episodes per evaluation and in the final table.") var evalEpisodes: Int = 200
+    @Option(parsing: .unconditional, help: "Environment steps between evaluations (written to the metrics files).") var evalInterval: Int?
+    @Option(parsing: .unconditional, help: "Episodes per evaluation and in the final table.") var evalEpisodes: Int = 200
     @Flag(inversion: .prefixedNo, help: "DQN: Double DQN targets.") var double: Bool?
     @Flag(inversion: .prefixedNo, help: "DQN: dueling Q head.") var dueling: Bool?
-    @Option(help: "DQN: steps per return in the targets (n-step returns).") var nSteps: Int?
+    @Option(parsing: .unconditional, help: "DQN: steps per return in the targets (n-step returns).") var nSteps: Int?
     @Flag(inversion: .prefixedNo, help: "DQN: prioritized replay.") var prioritized: Bool?
-    @Option(help: "Threads for BLAS and the engine (default: \(ThreadPolicy.environmentVariable) or all cores).") var threads: Int?
+    @Option(parsing: .unconditional, help: "Threads for BLAS and the engine (default: \(ThreadPolicy.environmentVariable) or all cores).") var threads: Int?
 
     mutating func validate() throws {
-        if let steps, steps < 1 { throw ValidationError("--steps: \(steps) is not valid; expected a positive integer") }
-        if envs < 1 { throw ValidationError("--envs: \(envs) is not valid; expected a positive integer") }
-        if let evalInterval, evalInterval < 1 { throw ValidationError("--eval-interval: \(evalInterval) is not valid; expected a positive integer") }
-        if evalEpisodes < 1 { throw ValidationError("--eval-episodes: \(evalEpisodes) is not valid; expected a positive integer") }
-        if let nSteps, nSteps < 1 { throw ValidationError("--n-steps: \(nSteps) is not valid; expected a positive integer") }
-        if let threads, threads < 1 { throw ValidationError("--threads: \(threads) is not valid; expected at least 1") }
+        if let steps { try Bounds.requirePositive(steps, atMost: TrainingRequest.maximumSteps, flag: "--steps") }
+        try Bounds.requirePositive(envs, atMost: TrainingRequest.maximumCopies, flag: "--envs")
+        if let evalInterval { try Bounds.requirePositive(evalInterval, atMost: Int.max, flag: "--eval-interval") }
+        try Bounds.requirePositive(evalEpisodes, atMost: TrainingRequest.maximumEvaluationEpisodes, flag: "--eval-episodes")
+        if let nSteps { try Bounds.requirePositive(nSteps, atMost: ConfigurationLimits.maximumNSteps, flag: "--n-steps") }
+        try Bounds.requireThreads(threads)
+        try Bounds.requirePath(out, flag: "--out")
+        if let config { try Bounds.requirePath(config, flag: "--config") }
         let experiment = Experiment()
         _ = try experiment.catalog.entry(named: env)
         _ = try experiment.algorithm(named: algo)

@@ -102,6 +102,10 @@ public struct Experiment {
         } catch {
             throw ExperimentError("--config: cannot read \(path) (\(error.localizedDescription)); expected a JSON file")
         }
+        let limit = ConfigurationLimits.maximumFileBytes
+        guard data.count <= limit else {
+            throw ExperimentError("--config \(path): more than \(limit) bytes; expected a configuration file of at most \(limit) bytes")
+        }
         do {
             try ConfigurationText.check(data)
             return try algorithm.decodeConfiguration(data)
@@ -120,13 +124,15 @@ public struct Experiment {
         let configuration = try request.adjust(
             self.configuration(for: algorithm, environment: environment, file: request.configurationFile))
         do {
-            try configuration.validate(copies: request.copies)
-            // The memory the agent would take, with the environment's real sizes, before anything is built.
+            // Each field first, then the memory the agent would take with the environment's real sizes,
+            // before anything is built, then what depends on the copies.
+            try configuration.validate()
             if let bounded = configuration as? MemoryBoundedConfiguration {
                 let spaces = try EnvironmentSpaces(environment.make(copies: 1))
                 try bounded.validateMemory(copies: request.copies, observationWidth: spaces.observationWidth,
                                            actions: spaces.actionCount)
             }
+            try configuration.validate(copies: request.copies)
         } catch let error as ConfigurationError {
             throw ExperimentError("\(request.configurationFile.map { "--config \($0): " } ?? "")\(error)")
         }

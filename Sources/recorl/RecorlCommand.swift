@@ -34,19 +34,18 @@ struct RecorlCommand: ParsableCommand {
         return nil
     }
 
-    /// Prints `error` as ArgumentParser does (help and clean exits to standard output, errors to standard
-    /// error) and ends the process at once with its exit code, without running exit handlers: a library's
-    /// handler waiting for threads that never started (OpenBLAS after a failed thread creation) must not
-    /// keep an erroring process alive.
+    /// Prints `error` (help and clean exits in full to standard output; a failure as one line naming the
+    /// problem, without the usage ArgumentParser appends, to standard error) and ends the process at once
+    /// with its exit code, without running exit handlers: a library's handler waiting for threads that
+    /// never started (OpenBLAS after a failed thread creation) must not keep an erroring process alive.
     static func finish(with error: Error) -> Never {
         let message = fullMessage(for: error)
         let code = exitCode(for: error)
-        if !message.isEmpty {
-            if code == .success {
-                print(message)
-            } else {
-                FileHandle.standardError.write(Data((message + "\n").utf8))
-            }
+        if code == .success {
+            if !message.isEmpty { print(message) }
+        } else {
+            let line = message.split(separator: "\n").first.map(String.init) ?? "Error: \(error)"
+            FileHandle.standardError.write(Data((line + "\n").utf8))
         }
         fflush(stdout)
         fflush(stderr)

@@ -73,8 +73,8 @@ import Testing
         for word in words {
             #expect(outcome.firstErrorLine.contains(word), "\(command): \(outcome.firstErrorLine)", sourceLocation: sourceLocation)
         }
-        #expect(!outcome.error.contains("Fatal error") && !outcome.error.contains("Illegal instruction"),
-                "\(command): \(outcome.error)", sourceLocation: sourceLocation)
+        #expect(outcome.error.split(separator: "\n").count == 1, "\(command): \(outcome.error)", sourceLocation: sourceLocation)
+        #expect(outcome.firstErrorLine.hasPrefix("Error: "), "\(command): \(outcome.error)", sourceLocation: sourceLocation)
     }
 
     func temporaryFile(_ text: String) throws -> String {

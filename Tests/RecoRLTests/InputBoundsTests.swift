@@ -128,6 +128,9 @@ import RecoSimulators
             try ConfigurationText.check(Data(#"{"exploration": {"start": 1, "end": 0.1, "start": 0.5}}"#.utf8))
         }
         #expect(nested?.field == "exploration.start")
+        // A key spelt with an escape is the same key.
+        let escaped = configurationError { try ConfigurationText.check(Data(#"{"gamma": 0.5, "g\u0061mma": 0.9}"#.utf8)) }
+        #expect(escaped?.field == "gamma")
         // The same key in different objects, keys inside strings, and escaped quotes are fine.
         try ConfigurationText.check(Data(#"{"a": {"start": 1}, "b": {"start": 2}, "c": "\"start\": 1, \"start\""}"#.utf8))
         try ConfigurationText.check(Data(#"{"hiddenLayers": [64, 64], "exploration": {"start": 1, "end": 0.05, "rate": 0.0002}}"#.utf8))

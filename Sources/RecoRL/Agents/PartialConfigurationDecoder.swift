@@ -247,7 +247,7 @@ public enum ConfigurationText {
             stack.append(Frame(isObject: object, path: path))
         }
 
-        /// Reads a string starting at the opening quote; returns its text (escapes other than `\uXXXX`
+        /// Reads a string starting at the opening quote; returns its text (escapes
         /// resolved), or nil when it does not end.
         mutating func string() -> String? {
             var text: [UInt8] = []
@@ -269,7 +269,15 @@ public enum ConfigurationText {
                     case UInt8(ascii: "b"): text.append(8)
                     case UInt8(ascii: "f"): text.append(12)
                     case UInt8(ascii: "u"):
-                        text += [UInt8(ascii: "\\"), UInt8(ascii: "u")]
+                        guard var scalar = hex4() else { return nil }
+                        // A surrogate pair spells one scalar in two escapes.
+                        if (0xD800..<0xDC00).contains(scalar), index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                           bytes[index + 1] == UInt8(ascii: "u") {
+                            index += 2
+                            guard let low = hex4() else { return nil }
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + ((low &- 0xDC00) & 0x3FF)
+                        }
+                        text += Array(String(Unicode.Scalar(scalar).map(Character.init) ?? "\u{FFFD}").utf8)
                     default: text.append(escaped)
                     }
                 default:
@@ -277,6 +285,27 @@ public enum ConfigurationText {
                 }
             }
             return nil
+        }
+
+        /// Four hexadecimal digits after `\u`, or nil.
+        mutating func hex4() -> UInt32? {
+            guard index + 4 <= bytes.count else { return nil }
+            var value: UInt32 = 0
+            for _ in 0..<4 {
+                guard let digit = hexDigit(bytes[index]) else { return nil }
+                value = value << 4 | digit
+                index += 1
+            }
+            return value
+        }
+
+        func hexDigit(_ byte: UInt8) -> UInt32? {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt32(byte - UInt8(ascii: "A") + 10)
+            default: return nil
+            }
         }
 
         mutating func scan() throws {

@@ -63,6 +63,8 @@ let package = Package(
             "RecoRL", "RecoTestSupport", "RecoSimulators", "RecoEnvironments", "RecoEvaluation", "RecoExperiments",
             "RecoNetworks", "RecoTensor",
         ]),
+        // Runs the built `recorl` executable on bad input (build with --build-tests first).
+        .testTarget(name: "RecorlCommandTests"),
         // Only the public API, as an embedder sees it (no @testable imports).
         .testTarget(name: "RecoPublicAPITests", dependencies: ["RecoEngine"]),
     ],

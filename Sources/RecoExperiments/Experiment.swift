@@ -8,9 +8,10 @@ import RecoTensor
 public struct TrainingRequest {
     public var environment = "marketing"
     public var algorithm = "dqn"
-    /// Environment steps over all copies (nil: the environment's default for the algorithm).
+    /// Environment steps over all copies (nil: the environment's default for the algorithm): 1 to
+    /// `maximumSteps` (10^12).
     public var steps: Int?
-    /// Environment copies stepped together.
+    /// Environment copies stepped together: 1 to `maximumCopies` (4,096).
     public var copies = 8
     public var seed: UInt64 = 1
     /// A JSON file of configuration fields replacing the preset (missing fields keep the defaults).
@@ -19,7 +20,7 @@ public struct TrainingRequest {
     public var adjust: (AlgorithmConfiguration) throws -> AlgorithmConfiguration = { $0 }
     /// Environment steps between evaluations (nil: a tenth of the run).
     public var evaluationInterval: Int?
-    /// Episodes per evaluation.
+    /// Episodes per evaluation: 1 to `maximumEvaluationEpisodes` (1,000,000).
     public var evaluationEpisodes = 200
     /// Whether to evaluate during the run at all (`compare` evaluates only after it).
     public var evaluates = true
@@ -34,6 +35,32 @@ public struct TrainingRequest {
     public var overwrite = false
 
     public init() {}
+
+    /// The most environment steps a run may take: 10^12.
+    public static let maximumSteps = 1_000_000_000_000
+    /// The most environment copies stepped together: 4,096.
+    public static let maximumCopies = 4_096
+    /// The most episodes per evaluation: 1,000,000.
+    public static let maximumEvaluationEpisodes = 1_000_000
+
+    /// Throws an `ExperimentError` naming `flag` unless `value` is in `range`.
+    public static func require(_ value: Int, in range: ClosedRange<Int>, flag: String) throws {
+        if !range.contains(value) {
+            throw ExperimentError("\(flag): \(value) is not valid; expected an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+    }
+
+    /// Checks the request's counts against their bounds, each error naming its flag.
+    public func validateCounts() throws {
+        try Self.require(copies, in: 1...Self.maximumCopies, flag: "--envs")
+        if let steps { try Self.require(steps, in: 1...Self.maximumSteps, flag: "--steps") }
+        if let evaluationInterval { try Self.require(evaluationInterval, in: 1...Int.max, flag: "--eval-interval") }
+        if let snapshotInterval { try Self.require(snapshotInterval, in: 1...Int.max, flag: "--checkpoint-interval") }
+        try Self.require(evaluationEpisodes, in: 1...Self.maximumEvaluationEpisodes, flag: "--eval-episodes")
+        if let output, output.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ExperimentError("--out: \"\(output)\" is not valid; expected a directory path")
+        }
+    }
 }
 
 /// A finished training run.
@@ -76,11 +103,19 @@ public struct Experiment {
         guard let path else { return environment.preset(for: algorithm) }
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            // Read at most one byte past the limit, so a huge file (or a device) is refused, not read whole.
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            defer { try? handle.close() }
+            data = try handle.read(upToCount: ConfigurationLimits.maximumFileBytes + 1) ?? Data()
         } catch {
             throw ExperimentError("--config: cannot read \(path) (\(error.localizedDescription)); expected a JSON file")
         }
+        let limit = ConfigurationLimits.maximumFileBytes
+        guard data.count <= limit else {
+            throw ExperimentError("--config \(path): more than \(limit) bytes; expected a configuration file of at most \(limit) bytes")
+        }
         do {
+            try ConfigurationText.check(data)
             return try algorithm.decodeConfiguration(data)
         } catch let error as ConfigurationError {
             throw ExperimentError("--config \(path): \(error)")
@@ -93,9 +128,18 @@ public struct Experiment {
     public func resolvedConfiguration(_ request: TrainingRequest) throws -> AlgorithmConfiguration {
         let algorithm = try self.algorithm(named: request.algorithm)
         let environment = try catalog.entry(named: request.environment)
+        try request.validateCounts()
         let configuration = try request.adjust(
             self.configuration(for: algorithm, environment: environment, file: request.configurationFile))
         do {
+            // Each field first, then the memory the agent would take with the environment's real sizes,
+            // before anything is built, then what depends on the copies.
+            try configuration.validate()
+            if let bounded = configuration as? MemoryBoundedConfiguration {
+                let spaces = try EnvironmentSpaces(environment.make(copies: 1))
+                try bounded.validateMemory(copies: request.copies, observationWidth: spaces.observationWidth,
+                                           actions: spaces.actionCount)
+            }
             try configuration.validate(copies: request.copies)
         } catch let error as ConfigurationError {
             throw ExperimentError("\(request.configurationFile.map { "--config \($0): " } ?? "")\(error)")
@@ -111,8 +155,8 @@ public struct Experiment {
     /// exactly as it would have without the interruption.
     public func train(_ request: TrainingRequest, displayInterval: Int? = nil,
                       display: ((TrainingProgress) -> Void)? = nil) throws -> TrainingOutcome {
+        try request.validateCounts()
         if request.resume { return try resume(request, displayInterval: displayInterval, display: display) }
-        guard request.copies >= 1 else { throw ExperimentError("--envs: \(request.copies) is not valid; expected a positive integer") }
         let algorithm = try self.algorithm(named: request.algorithm)
         let environmentEntry = try catalog.entry(named: request.environment)
         let configuration = try resolvedConfiguration(request)

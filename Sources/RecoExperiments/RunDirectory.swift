@@ -11,8 +11,12 @@ public struct RunDirectory {
 
     public let url: URL
 
-    /// Creates the directory at `path` (and its parents) if needed.
+    /// Creates the directory at `path` (and its parents) if needed; an empty path is refused (it would
+    /// mean the current directory).
     public init(creating path: String) throws {
+        guard !path.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ExperimentError("--out: \"\(path)\" is not valid; expected a directory path")
+        }
         url = URL(fileURLWithPath: path)
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

@@ -14,22 +14,26 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Environment: \(EnvironmentCatalog.standard.names.joined(separator: ", ")).") var env = "marketing"
     @Option(help: "Comma-separated algorithms among \(AlgorithmRegistry.standard.names.joined(separator: ", ")).")
     var algos: String = AlgorithmRegistry.standard.names.joined(separator: ",")
-    @Option(help: "Seeds per algorithm (seeds 1...N).") var seeds: Int = 3
-    @Option(help: "Environment steps per run (default: the environment's own for each algorithm).") var steps: Int?
-    @Option(help: "Environment copies stepped together.") var envs: Int = 8
-    @Option(help: "Episodes in each final evaluation.") var evalEpisodes: Int = 200
+    @Option(parsing: .unconditional, help: "Seeds per algorithm (seeds 1...N).") var seeds: Int = 3
+    @Option(parsing: .unconditional, help: "Environment steps per run (default: the environment's own for each algorithm).") var steps: Int?
+    @Option(parsing: .unconditional, help: "Environment copies stepped together.") var envs: Int = 8
+    @Option(parsing: .unconditional, help: "Episodes in each final evaluation.") var evalEpisodes: Int = 200
     @Option(help: "Output directory for compare.csv and compare.json.") var out: String = "runs/compare"
-    @Option(help: "Threads for BLAS and the engine (default: \(ThreadPolicy.environmentVariable) or all cores).") var threads: Int?
+    @Option(parsing: .unconditional, help: "Threads for BLAS and the engine (default: \(ThreadPolicy.environmentVariable) or all cores).") var threads: Int?
 
     mutating func validate() throws {
-        if seeds < 1 { throw ValidationError("--seeds: \(seeds) is not valid; expected a positive integer") }
-        if let steps, steps < 1 { throw ValidationError("--steps: \(steps) is not valid; expected a positive integer") }
-        if envs < 1 { throw ValidationError("--envs: \(envs) is not valid; expected a positive integer") }
-        if evalEpisodes < 1 { throw ValidationError("--eval-episodes: \(evalEpisodes) is not valid; expected a positive integer") }
-        if let threads, threads < 1 { throw ValidationError("--threads: \(threads) is not valid; expected at least 1") }
+        try Bounds.requirePositive(seeds, atMost: Self.maximumSeeds, flag: "--seeds")
+        if let steps { try Bounds.requirePositive(steps, atMost: TrainingRequest.maximumSteps, flag: "--steps") }
+        try Bounds.requirePositive(envs, atMost: TrainingRequest.maximumCopies, flag: "--envs")
+        try Bounds.requirePositive(evalEpisodes, atMost: TrainingRequest.maximumEvaluationEpisodes, flag: "--eval-episodes")
+        try Bounds.requireThreads(threads)
+        try Bounds.requirePath(out, flag: "--out")
         _ = try Experiment().catalog.entry(named: env)
         _ = try algorithms()
     }
+
+    /// The most seeds per algorithm: 1,000.
+    static let maximumSeeds = 1_000
 
     /// The algorithms named by `--algos`, in order, without repeats.
     func algorithms() throws -> [String] {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RecoExperiments
 import RecoNetworks
 import RecoTensor
 
@@ -10,21 +11,27 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Fit an MLP to a nonlinear regression task and report loss and steps per second.")
 
-    @Option(help: "Training steps.") var steps = 3000
-    @Option(help: "Minibatch size.") var batch = 256
-    @Option(help: "Random seed.") var seed: UInt64 = 7
-    @Option(help: "Adam learning rate.") var learningRate: Float = 1e-3
-    @Option(help: "Threads for BLAS and the engine (default: \(ThreadPolicy.environmentVariable) or all cores).")
+    @Option(parsing: .unconditional, help: "Training steps (1 to 1,000,000,000).") var steps = 3000
+    @Option(parsing: .unconditional, help: "Minibatch size (1 to 65,536).") var batch = 256
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 7
+    @Option(parsing: .unconditional, help: "Adam learning rate.") var learningRate: Float = 1e-3
+    @Option(parsing: .unconditional, help: "Threads for BLAS and the engine (default: \(ThreadPolicy.environmentVariable) or all cores).")
     var threads: Int?
 
     mutating func validate() throws {
-        if steps < 1 { throw ValidationError("--steps: \(steps) is not valid; expected a positive integer") }
-        if batch < 1 { throw ValidationError("--batch: \(batch) is not valid; expected a positive integer") }
+        try Bounds.requirePositive(steps, atMost: Self.maximumSteps, flag: "--steps")
+        try Bounds.requirePositive(batch, atMost: Self.maximumBatch, flag: "--batch")
         if !(learningRate > 0) || !learningRate.isFinite {
             throw ValidationError("--learning-rate: \(learningRate) is not valid; expected a positive number")
         }
-        if let threads, threads < 1 { throw ValidationError("--threads: \(threads) is not valid; expected at least 1") }
+        try Bounds.requireThreads(threads)
     }
+
+    /// The most training steps: 10^9.
+    static let maximumSteps = 1_000_000_000
+    /// The largest minibatch: 65,536 rows (the network's workspaces, 65,536 x 128 x 4 bytes x 6 x 2,
+    /// and the four data matrices come to about 0.4 GiB).
+    static let maximumBatch = 65_536
 
     func run() throws {
         if let threads { ThreadPolicy.setThreadCount(threads) }
@@ -54,8 +61,12 @@ struct DemoCommand: ParsableCommand {
             task.sample(into: inputs.view, targets: targets.view, using: &dataGenerator)
             let predictions = network.forward(inputs.view)
             let gradient = network.outputGradientWorkspace(rows: batch)
-            windowLoss += Double(RegressionLoss.meanSquaredError(predictions: predictions, targets: targets.view,
-                                                                 gradient: gradient))
+            let loss = RegressionLoss.meanSquaredError(predictions: predictions, targets: targets.view, gradient: gradient)
+            guard loss.isFinite else {
+                throw ExperimentError("training diverged at step \(step) (loss \(loss)); expected a finite loss: "
+                                      + "lower --learning-rate (\(learningRate))")
+            }
+            windowLoss += Double(loss)
             network.backward(outputGradient: gradient)
             optimizer.step(network.parameters)
             if step % reportEvery == 0 || step == steps {
@@ -72,6 +83,10 @@ struct DemoCommand: ParsableCommand {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let baseline = task.varianceOfTargets(testTargets.view)
         let final = RegressionLoss.meanSquaredError(predictions: network.forward(testInputs.view), targets: testTargets.view)
+        guard final.isFinite else {
+            throw ExperimentError("training diverged after step \(steps) (held-out loss \(final)); expected a finite loss: "
+                                  + "lower --learning-rate (\(learningRate))")
+        }
         print("")
         print(String(format: "%d steps in %.2f s (%.0f steps/s, %.0f samples/s)", steps, seconds,
                      Double(steps) / seconds, Double(steps * batch) / seconds))

@@ -10,12 +10,13 @@ struct EvaluateCommand: ParsableCommand {
         abstract: "Compare a saved policy with random and best-fixed-strategy baselines on the evaluation episodes.")
 
     @Option(help: "Checkpoint written by `recorl train`.") var checkpoint: String
-    @Option(help: "Episodes in the comparison.") var episodes: Int = 200
-    @Option(help: "Threads for BLAS and the engine (default: \(ThreadPolicy.environmentVariable) or all cores).") var threads: Int?
+    @Option(parsing: .unconditional, help: "Episodes in the comparison.") var episodes: Int = 200
+    @Option(parsing: .unconditional, help: "Threads for BLAS and the engine (default: \(ThreadPolicy.environmentVariable) or all cores).") var threads: Int?
 
     mutating func validate() throws {
-        if episodes < 1 { throw ValidationError("--episodes: \(episodes) is not valid; expected a positive integer") }
-        if let threads, threads < 1 { throw ValidationError("--threads: \(threads) is not valid; expected at least 1") }
+        try Bounds.requirePositive(episodes, atMost: TrainingRequest.maximumEvaluationEpisodes, flag: "--episodes")
+        try Bounds.requireThreads(threads)
+        try Bounds.requirePath(checkpoint, flag: "--checkpoint")
     }
 
     func run() throws {

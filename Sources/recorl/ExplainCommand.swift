@@ -16,7 +16,20 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Checkpoint written by `recorl train --env marketing`.") var checkpoint: String
     @Option(help: "The user's features, e.g. \"recency=15,frequency=3,monetary_value=200,engagement_score=0.78,discount_sensitive=1,free_shipping_preferred=0,email_opens=0.87,sms_response=0.12,push_response=0.05,last_purchase_days=8\".")
     var user: String
-    @Option(help: "Contacts already made with this user in the current episode.") var contactsUsed: Int = 0
+    @Option(parsing: .unconditional, help: "Contacts already made with this user in the current episode.") var contactsUsed: Int = 0
+
+    mutating func validate() throws {
+        try Bounds.requirePath(checkpoint, flag: "--checkpoint")
+        let perEpisode = MarketingEnvironment().contactsPerEpisode
+        guard contactsUsed >= 0 && contactsUsed < perEpisode else {
+            throw ValidationError("--contacts-used: \(contactsUsed) is not valid; expected 0...\(perEpisode - 1)")
+        }
+        do {
+            _ = try MarketingUser.parse(user)
+        } catch {
+            throw ValidationError("--user: \(error)")
+        }
+    }
 
     func run() throws {
         let (agent, environment) = try SavedAgent.load(checkpoint)

@@ -13,9 +13,9 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "Environment: \(EnvironmentCatalog.standard.names.joined(separator: ", ")) (default: marketing).") var env: String?
     @Option(help: "Algorithm: \(AlgorithmRegistry.standard.names.joined(separator: ", ")) (default: dqn).") var algo: String?
-    @Option(help: "Environment steps over all copies (default: the environment's own for the algorithm).") var steps: Int?
-    @Option(help: "Environment copies stepped together (default: 8).") var envs: Int?
-    @Option(help: "Random seed (default: 1).") var seed: UInt64?
+    @Option(parsing: .unconditional, help: "Environment steps over all copies (default: the environment's own for the algorithm).") var steps: Int?
+    @Option(parsing: .unconditional, help: "Environment copies stepped together (default: 8).") var envs: Int?
+    @Option(parsing: .unconditional, help: "Random seed (default: 1).") var seed: UInt64?
     @Option(help: "JSON file with hyper-parameters (fields of the algorithm's configuration; missing ones keep their defaults).")
     var config: String?
     @Option(help: "Output directory for metrics.csv, metrics.jsonl, config.json, run.json, checkpoint.safetensors and the resumable snapshot/ (default: runs/latest).")
@@ -23,21 +23,26 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Continue the run in this directory from its last snapshot (its environment, algorithm, copies and seed; --steps sets a new total).")
     var resume: String?
     @Flag(help: "Replace an earlier run in --out (without it, a used directory is refused).") var overwrite = false
-    @Option(help: "Environment steps between resumable snapshots (default: every evaluation).") var checkpointInterval: Int?
-    @Option(help: "Environment steps between evaluations (written to the metrics files).") var evalInterval: Int?
-    @Option(help: "Episodes per evaluation and in the final table.") var evalEpisodes: Int = 200
+    @Option(parsing: .unconditional, help: "Environment steps between resumable snapshots (default: every evaluation).") var checkpointInterval: Int?
+    @Option(parsing: .unconditional, help: "Environment steps between evaluations (written to the metrics files).") var evalInterval: Int?
+    @Option(parsing: .unconditional, help: "Episodes per evaluation and in the final table.") var evalEpisodes: Int = 200
     @Flag(inversion: .prefixedNo, help: "DQN: Double DQN targets.") var double: Bool?
     @Flag(inversion: .prefixedNo, help: "DQN: dueling Q head.") var dueling: Bool?
-    @Option(help: "DQN: steps per return in the targets (n-step returns).") var nSteps: Int?
+    @Option(parsing: .unconditional, help: "DQN: steps per return in the targets (n-step returns).") var nSteps: Int?
     @Flag(inversion: .prefixedNo, help: "DQN: prioritized replay.") var prioritized: Bool?
-    @Option(help: "Threads for BLAS and the engine (default: \(ThreadPolicy.environmentVariable) or all cores).") var threads: Int?
+    @Option(parsing: .unconditional, help: "Threads for BLAS and the engine (default: \(ThreadPolicy.environmentVariable) or all cores).") var threads: Int?
 
     mutating func validate() throws {
-        if let steps, steps < 1 { throw ValidationError("--steps: \(steps) is not valid; expected a positive integer") }
-        if let envs, envs < 1 { throw ValidationError("--envs: \(envs) is not valid; expected a positive integer") }
-        if let checkpointInterval, checkpointInterval < 1 {
-            throw ValidationError("--checkpoint-interval: \(checkpointInterval) is not valid; expected a positive integer")
-        }
+        if let steps { try Bounds.requirePositive(steps, atMost: TrainingRequest.maximumSteps, flag: "--steps") }
+        if let envs { try Bounds.requirePositive(envs, atMost: TrainingRequest.maximumCopies, flag: "--envs") }
+        if let checkpointInterval { try Bounds.requirePositive(checkpointInterval, atMost: Int.max, flag: "--checkpoint-interval") }
+        if let evalInterval { try Bounds.requirePositive(evalInterval, atMost: Int.max, flag: "--eval-interval") }
+        try Bounds.requirePositive(evalEpisodes, atMost: TrainingRequest.maximumEvaluationEpisodes, flag: "--eval-episodes")
+        if let nSteps { try Bounds.requirePositive(nSteps, atMost: ConfigurationLimits.maximumNSteps, flag: "--n-steps") }
+        try Bounds.requireThreads(threads)
+        if let out { try Bounds.requirePath(out, flag: "--out") }
+        if let resume { try Bounds.requirePath(resume, flag: "--resume") }
+        if let config { try Bounds.requirePath(config, flag: "--config") }
         if resume != nil {
             let fixed = [("--env", env != nil), ("--algo", algo != nil), ("--envs", envs != nil), ("--seed", seed != nil),
                          ("--config", config != nil), ("--out", out != nil), ("--overwrite", overwrite),
@@ -48,10 +53,6 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("\(flag): fixed by the run being resumed; with --resume give only --steps, --eval-episodes and --threads")
             }
         }
-        if let evalInterval, evalInterval < 1 { throw ValidationError("--eval-interval: \(evalInterval) is not valid; expected a positive integer") }
-        if evalEpisodes < 1 { throw ValidationError("--eval-episodes: \(evalEpisodes) is not valid; expected a positive integer") }
-        if let nSteps, nSteps < 1 { throw ValidationError("--n-steps: \(nSteps) is not valid; expected a positive integer") }
-        if let threads, threads < 1 { throw ValidationError("--threads: \(threads) is not valid; expected at least 1") }
         let experiment = Experiment()
         _ = try experiment.catalog.entry(named: environmentName)
         _ = try experiment.algorithm(named: algorithmName)

@@ -102,8 +102,10 @@ public final class PrioritizedReplayBuffer: Replay {
         let values = priorities.prefix(batch.size)
         for (i, error) in tdErrors.enumerated() {
             precondition(batch.indices[i] < count, "slot \(batch.indices[i]) holds no transition (count \(count))")
-            let priority = pow(abs(error) + epsilon, alpha)
-            precondition(priority.isFinite, "TD error \(error) gives no finite priority")
+            // A huge TD error (or exponent) saturates at the largest finite priority instead of trapping; a
+            // NaN one (a diverged update, which the trainer then reports) keeps the largest priority so far.
+            let raw = pow(abs(error) + epsilon, alpha)
+            let priority = raw.isNaN ? maxPriority : Swift.min(Swift.max(raw, .leastNormalMagnitude), .greatestFiniteMagnitude)
             values[i] = priority
             maxPriority = Swift.max(maxPriority, priority)
         }

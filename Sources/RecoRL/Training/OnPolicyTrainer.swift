@@ -50,7 +50,11 @@ public struct OnPolicyTrainer: Trainer {
         let logProbabilities = OwnedBuffer<Float>(repeating: 0, count: n)
         let values = OwnedBuffer<Float>(repeating: 0, count: n)
         let finalValues = OwnedBuffer<Float>(repeating: 0, count: n)
-        let updates = (steps + rollout.count - 1) / rollout.count
+        guard case let (padded, false) = steps.addingReportingOverflow(rollout.count - 1) else {
+            throw TrainingError.invalidSetting(field: "steps", value: "\(steps)",
+                                               expected: "at most \(Int.max - rollout.count + 1) (whole rollouts of \(rollout.count) samples)")
+        }
+        let updates = padded / rollout.count
         let total = updates * rollout.count
         var loop = try TrainingLoop(agent: learner, environment: environment, totalSteps: total, callbacks: callbacks,
                                     snapshots: snapshots)

@@ -5,7 +5,8 @@ extension MarketingUser {
     /// `recency=15,frequency=3,monetary_value=200,engagement_score=0.78,discount_sensitive=1,`
     /// `free_shipping_preferred=0,email_opens=0.87,sms_response=0.12,push_response=0.05,last_purchase_days=8`
     /// (what `description` writes). Names are matched ignoring case, with spaces or hyphens read as
-    /// underscores; whitespace around names and values is ignored.
+    /// underscores; whitespace around names and values is ignored. Values are decimal numbers only
+    /// (`15`, `0.78`, `-1.5e2`): no hexadecimal, `nan` or `inf`.
     ///
     /// - Throws: `MarketingUserError` for a piece that is not `name=value`, an unknown, repeated or
     ///   missing feature, a value that is not a number, or one outside the feature's range (flags take
@@ -26,7 +27,7 @@ extension MarketingUser {
                 throw MarketingUserError.unknownFeature(name: name, value: valueText)
             }
             guard !given[index] else { throw MarketingUserError.duplicateFeature(name: name, value: valueText) }
-            guard let value = Float(valueText) else {
+            guard isDecimalNumber(valueText), let value = Float(valueText) else {
                 throw MarketingUserError.notANumber(name: name, value: valueText, expected: expectedValue(index))
             }
             let valid = isFlag(index) ? (value == 0 || value == 1) : featureRanges[index].contains(value)
@@ -38,6 +39,31 @@ extension MarketingUser {
             throw MarketingUserError.missingFeature(name: featureNames[missing], expected: expectedValue(missing))
         }
         return user
+    }
+
+    /// Whether `text` is a decimal number: an optional sign, digits with an optional fraction (at least
+    /// one digit in all), and an optional exponent `e` or `E` with an optional sign and digits.
+    static func isDecimalNumber(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        var i = 0
+        func digits() -> Int {
+            let start = i
+            while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") { i += 1 }
+            return i - start
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+        var mantissa = digits()
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            mantissa += digits()
+        }
+        guard mantissa > 0 else { return false }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+            guard digits() > 0 else { return false }
+        }
+        return i == bytes.count
     }
 
     /// What feature `index` accepts, in words ("0 or 1", "a number from 0 to 90").

@@ -17,7 +17,11 @@ import Foundation
 /// - unset or `auto`: on a CPU with AVX-512, use the SkylakeX kernels (replacing an inherited
 ///   `OPENBLAS_CORETYPE` that names a kernel set without AVX-512); elsewhere leave OpenBLAS's choice;
 /// - `system`: leave `OPENBLAS_CORETYPE` and OpenBLAS's own detection alone;
-/// - any other value: an OpenBLAS core name to force (for example `HASWELL`).
+/// - an OpenBLAS x86-64 core name to force (for example `HASWELL`; `knownCoreTypes` lists them, in any case).
+///
+/// Any other value is an error: `policyProblem(environment:)` describes it, the executables refuse to
+/// start with it, and `preferredCoreType` leaves the kernels alone rather than force a name OpenBLAS
+/// would ignore.
 public enum BLASKernels {
     /// The environment variable OpenBLAS reads at load time.
     public static let coreTypeVariable = "OPENBLAS_CORETYPE"
@@ -29,6 +33,23 @@ public enum BLASKernels {
     public static let avx512CoreType = "SKYLAKEX"
     /// OpenBLAS core names whose kernels use AVX-512; `auto` keeps these when already chosen.
     static let avx512CoreTypes: Set<String> = ["SKYLAKEX", "COOPERLAKE", "SAPPHIRERAPIDS"]
+
+    /// The x86-64 core names OpenBLAS's dynamic-architecture builds accept in `OPENBLAS_CORETYPE`.
+    public static let knownCoreTypes: [String] = [
+        "PRESCOTT", "CORE2", "PENRYN", "DUNNINGTON", "NEHALEM", "SANDYBRIDGE", "HASWELL", "SKYLAKEX", "COOPERLAKE",
+        "SAPPHIRERAPIDS", "ATOM", "ATHLON", "OPTERON", "OPTERON_SSE3", "BARCELONA", "BOBCAT", "BULLDOZER",
+        "PILEDRIVER", "STEAMROLLER", "EXCAVATOR", "ZEN", "NANO", "KATMAI", "COPPERMINE", "NORTHWOOD", "BANIAS",
+    ]
+
+    /// A one-line error when `RECORL_BLAS_CORETYPE` holds a value that is neither `auto`, `system` nor a
+    /// known core name; nil when it is unset or valid.
+    public static func policyProblem(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        guard let raw = environment[policyVariable] else { return nil }
+        let policy = raw.trimmingCharacters(in: .whitespaces)
+        if ["", "auto", "system"].contains(policy.lowercased()) || knownCoreTypes.contains(policy.uppercased()) { return nil }
+        return "\(policyVariable): \"\(raw)\" is not valid; expected auto, system or an OpenBLAS core name ("
+            + knownCoreTypes.joined(separator: ", ") + ")"
+    }
 
     /// The kernel set OpenBLAS is using, as it names it (for example "Haswell" or "SkylakeX").
     public static var coreName: String {
@@ -70,6 +91,8 @@ public enum BLASKernels {
         case "system":
             wanted = nil
         default:
+            // An unknown name is reported by `policyProblem`; forcing it would only re-execute for nothing.
+            guard knownCoreTypes.contains(policy.uppercased()) else { return nil }
             wanted = policy.uppercased()
         }
         guard let wanted, wanted != current else { return nil }

@@ -4,7 +4,8 @@
 /// samples) for a single gradient step. With `annealLearningRate`, update `k` of `K` (counting from 0)
 /// uses `learningRate * (1 - k / K)`.
 public struct A2CConfiguration: AlgorithmConfiguration, Equatable {
-    /// Hidden layer widths of the actor and critic.
+    /// Hidden layer widths of the actor and critic: 1 to 16 layers, each 1 to 65,536 wide, within the
+    /// memory limit (`ConfigurationLimits`).
     public var hiddenLayers: [Int] = [64, 64]
     public var activation: HiddenActivation = .tanh
     /// One network with both heads instead of separate actor and critic networks.
@@ -15,7 +16,9 @@ public struct A2CConfiguration: AlgorithmConfiguration, Equatable {
     public var annealLearningRate: Bool = true
     /// Adam's epsilon.
     public var adamEpsilon: Float = 1e-5
-    /// Vector steps per rollout (per update).
+    /// Vector steps per rollout (per update): 1 to 1,000,000, with the rollout (`rolloutSteps x copies x
+    /// (observation width + 8) x 4` bytes) and the workspaces it sizes within the memory limit
+    /// (`ConfigurationLimits.memoryBytes`, 4 GiB).
     public var rolloutSteps: Int = 5
     /// Discount factor.
     public var gamma: Float = 0.99
@@ -35,15 +38,23 @@ public struct A2CConfiguration: AlgorithmConfiguration, Equatable {
     /// Checks every field; the error names the field, its value and what is allowed.
     public func validate() throws {
         let require = ConfigurationError.require
-        try require(!hiddenLayers.isEmpty && hiddenLayers.allSatisfy { $0 > 0 }, "hiddenLayers", hiddenLayers, "a non-empty list of positive widths")
+        try ConfigurationLimits.requireHiddenLayers(hiddenLayers)
         try require(learningRate > 0 && learningRate.isFinite, "learningRate", learningRate, "a positive number")
         try require(adamEpsilon > 0 && adamEpsilon.isFinite, "adamEpsilon", adamEpsilon, "a positive number")
-        try require(rolloutSteps >= 1, "rolloutSteps", rolloutSteps, "a positive integer")
+        try ConfigurationLimits.require(rolloutSteps, in: 1...ConfigurationLimits.maximumRolloutSteps, "rolloutSteps")
         try require(gamma >= 0 && gamma <= 1, "gamma", gamma, "a number in [0, 1]")
         try require(gaeLambda >= 0 && gaeLambda <= 1, "gaeLambda", gaeLambda, "a number in [0, 1]")
         try require(entropyCoefficient >= 0 && entropyCoefficient.isFinite, "entropyCoefficient", entropyCoefficient, "a non-negative number")
         try require(valueCoefficient >= 0 && valueCoefficient.isFinite, "valueCoefficient", valueCoefficient, "a non-negative number")
         if let maxGradientNorm { try require(maxGradientNorm > 0, "maxGradientNorm", maxGradientNorm, "a positive number or null") }
+    }
+
+    /// Checks every field, and the rollout and memory for `copies` copies (observation width and actions
+    /// taken as 1 here; `validateMemory` checks with the real ones).
+    public func validate(copies: Int) throws {
+        try validate()
+        _ = try ConfigurationLimits.rolloutSamples(rolloutSteps: rolloutSteps, copies: copies)
+        try validateMemory(copies: copies, observationWidth: 1, actions: 1)
     }
 
     /// The learning rate over the run: annealed linearly to 0, or constant.
@@ -80,5 +91,16 @@ public struct A2CConfiguration: AlgorithmConfiguration, Equatable {
         entropyCoefficient = try values.field(.entropyCoefficient, defaults.entropyCoefficient)
         valueCoefficient = try values.field(.valueCoefficient, defaults.valueCoefficient)
         maxGradientNorm = try values.optionalField(.maxGradientNorm, defaults.maxGradientNorm)
+    }
+}
+
+extension A2CConfiguration: MemoryBoundedConfiguration {
+    /// Checks the estimated memory of the actor and critic (parameters, gradients, Adam moments and
+    /// workspaces for a whole rollout) and of the rollout against `ConfigurationLimits.memoryBytes`.
+    public func validateMemory(copies: Int, observationWidth: Int, actions: Int) throws {
+        try ConfigurationLimits.requireActorCriticMemory(
+            hiddenLayers: hiddenLayers, sharedNetwork: sharedNetwork, rolloutSteps: rolloutSteps, copies: copies,
+            batchRows: Double(rolloutSteps) * Double(Swift.max(1, copies)), observationWidth: observationWidth,
+            actions: actions)
     }
 }

@@ -5,7 +5,8 @@
 /// samples), split into `minibatches` shuffled minibatches, for `epochs` passes. With
 /// `annealLearningRate`, update `k` of `K` (counting from 0) uses `learningRate * (1 - k / K)`.
 public struct PPOConfiguration: AlgorithmConfiguration, Equatable {
-    /// Hidden layer widths of the actor and critic.
+    /// Hidden layer widths of the actor and critic: 1 to 16 layers, each 1 to 65,536 wide, within the
+    /// memory limit (`ConfigurationLimits`).
     public var hiddenLayers: [Int] = [64, 64]
     public var activation: HiddenActivation = .tanh
     /// One network with both heads instead of separate actor and critic networks.
@@ -16,15 +17,17 @@ public struct PPOConfiguration: AlgorithmConfiguration, Equatable {
     public var annealLearningRate: Bool = true
     /// Adam's epsilon.
     public var adamEpsilon: Float = 1e-5
-    /// Vector steps per rollout (per update).
+    /// Vector steps per rollout (per update): 1 to 1,000,000, with the rollout (`rolloutSteps x copies x
+    /// (observation width + 8) x 4` bytes) and the workspaces it sizes within the memory limit
+    /// (`ConfigurationLimits.memoryBytes`, 4 GiB).
     public var rolloutSteps: Int = 128
     /// Discount factor.
     public var gamma: Float = 0.99
     /// GAE lambda.
     public var gaeLambda: Float = 0.95
-    /// Passes over each rollout.
+    /// Passes over each rollout: 1 to 10,000.
     public var epochs: Int = 4
-    /// Minibatches per pass.
+    /// Minibatches per pass: 1 to 1,000,000, and at most `rolloutSteps x copies`.
     public var minibatches: Int = 4
     /// Normalise advantages within each minibatch.
     public var normalizeAdvantages: Bool = true
@@ -47,14 +50,14 @@ public struct PPOConfiguration: AlgorithmConfiguration, Equatable {
     /// Checks every field; the error names the field, its value and what is allowed.
     public func validate() throws {
         let require = ConfigurationError.require
-        try require(!hiddenLayers.isEmpty && hiddenLayers.allSatisfy { $0 > 0 }, "hiddenLayers", hiddenLayers, "a non-empty list of positive widths")
+        try ConfigurationLimits.requireHiddenLayers(hiddenLayers)
         try require(learningRate > 0 && learningRate.isFinite, "learningRate", learningRate, "a positive number")
         try require(adamEpsilon > 0 && adamEpsilon.isFinite, "adamEpsilon", adamEpsilon, "a positive number")
-        try require(rolloutSteps >= 1, "rolloutSteps", rolloutSteps, "a positive integer")
+        try ConfigurationLimits.require(rolloutSteps, in: 1...ConfigurationLimits.maximumRolloutSteps, "rolloutSteps")
         try require(gamma >= 0 && gamma <= 1, "gamma", gamma, "a number in [0, 1]")
         try require(gaeLambda >= 0 && gaeLambda <= 1, "gaeLambda", gaeLambda, "a number in [0, 1]")
-        try require(epochs >= 1, "epochs", epochs, "a positive integer")
-        try require(minibatches >= 1, "minibatches", minibatches, "a positive integer")
+        try ConfigurationLimits.require(epochs, in: 1...ConfigurationLimits.maximumEpochs, "epochs")
+        try ConfigurationLimits.require(minibatches, in: 1...ConfigurationLimits.maximumMinibatches, "minibatches")
         try require(clipRange > 0 && clipRange.isFinite, "clipRange", clipRange, "a positive number")
         try require(entropyCoefficient >= 0 && entropyCoefficient.isFinite, "entropyCoefficient", entropyCoefficient, "a non-negative number")
         try require(valueCoefficient >= 0 && valueCoefficient.isFinite, "valueCoefficient", valueCoefficient, "a non-negative number")
@@ -65,9 +68,10 @@ public struct PPOConfiguration: AlgorithmConfiguration, Equatable {
     /// Checks every field, and that a rollout over `copies` copies splits into the configured minibatches.
     public func validate(copies: Int) throws {
         try validate()
-        let samples = rolloutSteps * copies
+        let samples = try ConfigurationLimits.rolloutSamples(rolloutSteps: rolloutSteps, copies: copies)
         try ConfigurationError.require(minibatches <= samples, "minibatches", minibatches,
                                        "at most rolloutSteps x copies = \(samples) (each minibatch needs a sample)")
+        try validateMemory(copies: copies, observationWidth: 1, actions: 1)
     }
 
     /// Rows in the largest minibatch of a rollout over `copies` copies (the last takes the remainder).
@@ -117,5 +121,18 @@ public struct PPOConfiguration: AlgorithmConfiguration, Equatable {
         valueCoefficient = try values.field(.valueCoefficient, defaults.valueCoefficient)
         maxGradientNorm = try values.optionalField(.maxGradientNorm, defaults.maxGradientNorm)
         targetKL = try values.optionalField(.targetKL, defaults.targetKL)
+    }
+}
+
+extension PPOConfiguration: MemoryBoundedConfiguration {
+    /// Checks the estimated memory of the actor and critic (parameters, gradients, Adam moments and
+    /// workspaces for the largest minibatch) and of the rollout against `ConfigurationLimits.memoryBytes`.
+    public func validateMemory(copies: Int, observationWidth: Int, actions: Int) throws {
+        let samples = Double(rolloutSteps) * Double(Swift.max(1, copies))
+        let m = Double(Swift.max(1, minibatches))
+        try ConfigurationLimits.requireActorCriticMemory(
+            hiddenLayers: hiddenLayers, sharedNetwork: sharedNetwork, rolloutSteps: rolloutSteps, copies: copies,
+            batchRows: (samples / m).rounded(.down) + samples.truncatingRemainder(dividingBy: m),
+            observationWidth: observationWidth, actions: actions, rolloutCopies: 2)
     }
 }

@@ -8,23 +8,25 @@ import Foundation
 /// `t >= learningStarts`. The target network is updated every `targetUpdateInterval` gradient steps:
 /// a hard copy when `tau = 1`, a Polyak average `target = tau * online + (1 - tau) * target` otherwise.
 public struct DQNConfiguration: AlgorithmConfiguration, Equatable {
-    /// Hidden layer widths of the Q network (relu between layers).
+    /// Hidden layer widths of the Q network (relu between layers): 1 to 16 layers, each 1 to 65,536 wide,
+    /// within the memory limit (`ConfigurationLimits`).
     public var hiddenLayers: [Int] = [128, 128]
     /// Adam step size.
     public var learningRate: Float = 5e-4
     /// Discount factor.
     public var gamma: Float = 0.9
-    /// Transitions kept in replay.
+    /// Transitions kept in replay: 1 to 100,000,000, with `capacity x (2 x observation width + 4) x 4`
+    /// bytes within the memory limit (`ConfigurationLimits.memoryBytes`, 4 GiB).
     public var bufferCapacity: Int = 100_000
-    /// Transitions per gradient step.
+    /// Transitions per gradient step: 1 to 65,536 (the networks' workspaces are sized by it).
     public var batchSize: Int = 128
-    /// Environment steps collected with the initial epsilon before learning starts.
+    /// Environment steps collected with the initial epsilon before learning starts: 0 to 10^12.
     public var learningStarts: Int = 2_000
-    /// Environment steps between rounds of updates.
+    /// Environment steps between rounds of updates: 1 to 10^12.
     public var trainFrequency: Int = 8
-    /// Gradient steps per round.
+    /// Gradient steps per round: 1 to 10,000.
     public var gradientSteps: Int = 1
-    /// Gradient steps between target-network updates.
+    /// Gradient steps between target-network updates: 1 to 10^12.
     public var targetUpdateInterval: Int = 250
     /// 1 for a hard target copy; below 1 for Polyak averaging.
     public var tau: Float = 1
@@ -34,11 +36,11 @@ public struct DQNConfiguration: AlgorithmConfiguration, Equatable {
     public var double: Bool = false
     /// Dueling head: Q = V + A - mean(A) (Wang et al., 2016).
     public var dueling: Bool = false
-    /// Steps per return in the target (n-step returns).
+    /// Steps per return in the target (n-step returns): 1 to 1,000.
     public var nSteps: Int = 1
     /// Prioritized replay, proportional variant (Schaul et al., 2016).
     public var prioritized: Bool = false
-    /// Priority exponent alpha of prioritized replay.
+    /// Priority exponent alpha of prioritized replay: a number in [0, 1] (0 uniform, 1 fully proportional).
     public var priorityExponent: Float = 0.6
     /// Importance-sampling exponent beta at the start; annealed linearly to 1 over the run.
     public var importanceExponentStart: Float = 0.4
@@ -55,22 +57,30 @@ public struct DQNConfiguration: AlgorithmConfiguration, Equatable {
     /// Checks every field; the error names the field, its value and what is allowed.
     public func validate() throws {
         let require = ConfigurationError.require
-        try require(!hiddenLayers.isEmpty && hiddenLayers.allSatisfy { $0 > 0 }, "hiddenLayers", hiddenLayers, "a non-empty list of positive widths")
+        try ConfigurationLimits.requireHiddenLayers(hiddenLayers)
         try require(learningRate > 0 && learningRate.isFinite, "learningRate", learningRate, "a positive number")
         try require(gamma >= 0 && gamma <= 1, "gamma", gamma, "a number in [0, 1]")
-        try require(bufferCapacity >= 1, "bufferCapacity", bufferCapacity, "a positive integer")
-        try require(batchSize >= 1, "batchSize", batchSize, "a positive integer")
-        try require(learningStarts >= 0, "learningStarts", learningStarts, "a non-negative integer")
-        try require(trainFrequency >= 1, "trainFrequency", trainFrequency, "a positive integer")
-        try require(gradientSteps >= 1, "gradientSteps", gradientSteps, "a positive integer")
-        try require(targetUpdateInterval >= 1, "targetUpdateInterval", targetUpdateInterval, "a positive integer")
+        let limits = ConfigurationLimits.self
+        try limits.require(bufferCapacity, in: 1...limits.maximumBufferCapacity, "bufferCapacity")
+        try limits.require(batchSize, in: 1...limits.maximumBatchSize, "batchSize")
+        try limits.require(learningStarts, in: 0...limits.maximumSteps, "learningStarts")
+        try limits.require(trainFrequency, in: 1...limits.maximumSteps, "trainFrequency")
+        try limits.require(gradientSteps, in: 1...limits.maximumGradientSteps, "gradientSteps")
+        try limits.require(targetUpdateInterval, in: 1...limits.maximumSteps, "targetUpdateInterval")
         try require(tau > 0 && tau <= 1, "tau", tau, "a number in (0, 1]")
         try exploration.validate("exploration", within: 0...1)
-        try require(nSteps >= 1, "nSteps", nSteps, "a positive integer")
-        try require(priorityExponent >= 0, "priorityExponent", priorityExponent, "a non-negative number")
+        try limits.require(nSteps, in: 1...limits.maximumNSteps, "nSteps")
+        try require(priorityExponent >= 0 && priorityExponent <= 1, "priorityExponent", priorityExponent, "a number in [0, 1]")
         try require(importanceExponentStart >= 0 && importanceExponentStart <= 1, "importanceExponentStart",
                     importanceExponentStart, "a number in [0, 1]")
         if let maxGradientNorm { try require(maxGradientNorm > 0, "maxGradientNorm", maxGradientNorm, "a positive number or null") }
+    }
+
+    /// Checks every field, and the memory for `copies` copies (observation width and actions taken as 1
+    /// here; `validateMemory` checks with the real ones).
+    public func validate(copies: Int) throws {
+        try validate()
+        try validateMemory(copies: copies, observationWidth: 1, actions: 1)
     }
 
     /// One line on the settings that shape a run.
@@ -110,6 +120,29 @@ public struct DQNConfiguration: AlgorithmConfiguration, Equatable {
         importanceExponentStart = try values.field(.importanceExponentStart, defaults.importanceExponentStart)
         loss = try values.field(.loss, defaults.loss)
         maxGradientNorm = try values.optionalField(.maxGradientNorm, defaults.maxGradientNorm)
+    }
+}
+
+extension DQNConfiguration: MemoryBoundedConfiguration {
+    /// Checks the estimated memory of the Q network and its target (parameters, gradients, Adam moments,
+    /// workspaces), the replay and the n-step accumulator against `ConfigurationLimits.memoryBytes`.
+    public func validateMemory(copies: Int, observationWidth: Int, actions: Int) throws {
+        let (c, d) = (Double(Swift.max(1, copies)), Double(observationWidth))
+        let outputs = actions + (dueling ? 1 : 0)
+        let parameters = ConfigurationLimits.parameters(inputs: observationWidth, hidden: hiddenLayers, outputs: outputs)
+        let workspaces = ConfigurationLimits.workspaceBytes(rows: 2 * Double(batchSize) + c, inputs: observationWidth,
+                                                            hidden: hiddenLayers, outputs: outputs)
+        let replay = Double(bufferCapacity) * ((2 * d + 4) * 4 + (prioritized ? 24 : 0))
+        try ConfigurationLimits.requireMemory([
+            .init(field: "hiddenLayers", value: "\(hiddenLayers)", bytes: parameters * 4 * 5,
+                  formula: "the Q network and its target (parameters x 4 bytes x 5)"),
+            .init(field: "batchSize", value: "\(batchSize)", bytes: workspaces,
+                  formula: "the workspaces (batchSize x widest layer x 4 bytes x layers)"),
+            .init(field: "bufferCapacity", value: "\(bufferCapacity)", bytes: replay,
+                  formula: "the replay (bufferCapacity x (2 x observation width \(observationWidth) + 4) x 4 bytes)"),
+            .init(field: "nSteps", value: "\(nSteps)", bytes: c * Double(nSteps) * (d + 4) * 4 * 2,
+                  formula: "the n-step accumulator (copies x nSteps x observation width x 8 bytes)"),
+        ])
     }
 }
 

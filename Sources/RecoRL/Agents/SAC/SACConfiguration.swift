@@ -12,7 +12,8 @@ import Foundation
 /// `targetEntropyFraction * log |A|` (a fraction of the uniform policy's entropy), so the policy keeps
 /// about that much randomness; otherwise alpha stays at `initialTemperature`.
 public struct SACConfiguration: AlgorithmConfiguration, Equatable {
-    /// Hidden layer widths of the actor and of each critic (relu between layers).
+    /// Hidden layer widths of the actor and of each critic (relu between layers): 1 to 16 layers, each 1 to
+    /// 65,536 wide, within the memory limit (`ConfigurationLimits`).
     public var hiddenLayers: [Int] = [128, 128]
     /// Adam step size of the actor.
     public var actorLearningRate: Float = 3e-4
@@ -22,17 +23,18 @@ public struct SACConfiguration: AlgorithmConfiguration, Equatable {
     public var adamEpsilon: Float = 1e-4
     /// Discount factor.
     public var gamma: Float = 0.99
-    /// Transitions kept in replay.
+    /// Transitions kept in replay: 1 to 100,000,000, with `capacity x (2 x observation width + 4) x 4`
+    /// bytes within the memory limit (`ConfigurationLimits.memoryBytes`, 4 GiB).
     public var bufferCapacity: Int = 100_000
-    /// Transitions per gradient step.
+    /// Transitions per gradient step: 1 to 65,536 (the networks' workspaces are sized by it).
     public var batchSize: Int = 64
-    /// Environment steps of uniformly random actions before learning starts.
+    /// Environment steps of uniformly random actions before learning starts: 0 to 10^12.
     public var learningStarts: Int = 2_000
-    /// Environment steps between rounds of updates.
+    /// Environment steps between rounds of updates: 1 to 10^12.
     public var trainFrequency: Int = 4
-    /// Gradient steps per round.
+    /// Gradient steps per round: 1 to 10,000.
     public var gradientSteps: Int = 1
-    /// Gradient steps between target-critic updates.
+    /// Gradient steps between target-critic updates: 1 to 10^12.
     public var targetUpdateInterval: Int = 1
     /// Polyak weight of the target update (1: hard copy).
     public var tau: Float = 0.005
@@ -53,22 +55,30 @@ public struct SACConfiguration: AlgorithmConfiguration, Equatable {
     /// Checks every field; the error names the field, its value and what is allowed.
     public func validate() throws {
         let require = ConfigurationError.require
-        try require(!hiddenLayers.isEmpty && hiddenLayers.allSatisfy { $0 > 0 }, "hiddenLayers", hiddenLayers, "a non-empty list of positive widths")
+        try ConfigurationLimits.requireHiddenLayers(hiddenLayers)
         try require(actorLearningRate > 0 && actorLearningRate.isFinite, "actorLearningRate", actorLearningRate, "a positive number")
         try require(criticLearningRate > 0 && criticLearningRate.isFinite, "criticLearningRate", criticLearningRate, "a positive number")
         try require(adamEpsilon > 0 && adamEpsilon.isFinite, "adamEpsilon", adamEpsilon, "a positive number")
         try require(gamma >= 0 && gamma <= 1, "gamma", gamma, "a number in [0, 1]")
-        try require(bufferCapacity >= 1, "bufferCapacity", bufferCapacity, "a positive integer")
-        try require(batchSize >= 1, "batchSize", batchSize, "a positive integer")
-        try require(learningStarts >= 0, "learningStarts", learningStarts, "a non-negative integer")
-        try require(trainFrequency >= 1, "trainFrequency", trainFrequency, "a positive integer")
-        try require(gradientSteps >= 1, "gradientSteps", gradientSteps, "a positive integer")
-        try require(targetUpdateInterval >= 1, "targetUpdateInterval", targetUpdateInterval, "a positive integer")
+        let limits = ConfigurationLimits.self
+        try limits.require(bufferCapacity, in: 1...limits.maximumBufferCapacity, "bufferCapacity")
+        try limits.require(batchSize, in: 1...limits.maximumBatchSize, "batchSize")
+        try limits.require(learningStarts, in: 0...limits.maximumSteps, "learningStarts")
+        try limits.require(trainFrequency, in: 1...limits.maximumSteps, "trainFrequency")
+        try limits.require(gradientSteps, in: 1...limits.maximumGradientSteps, "gradientSteps")
+        try limits.require(targetUpdateInterval, in: 1...limits.maximumSteps, "targetUpdateInterval")
         try require(tau > 0 && tau <= 1, "tau", tau, "a number in (0, 1]")
         try require(initialTemperature > 0 && initialTemperature.isFinite, "initialTemperature", initialTemperature, "a positive number")
         try require(targetEntropyFraction >= 0 && targetEntropyFraction < 1, "targetEntropyFraction", targetEntropyFraction,
                     "a number in [0, 1)")
         if let maxGradientNorm { try require(maxGradientNorm > 0, "maxGradientNorm", maxGradientNorm, "a positive number or null") }
+    }
+
+    /// Checks every field, and the memory for `copies` copies (observation width and actions taken as 1
+    /// here; `validateMemory` checks with the real ones).
+    public func validate(copies: Int) throws {
+        try validate()
+        try validateMemory(copies: copies, observationWidth: 1, actions: 1)
     }
 
     public var summary: String {
@@ -105,5 +115,24 @@ public struct SACConfiguration: AlgorithmConfiguration, Equatable {
         initialTemperature = try values.field(.initialTemperature, defaults.initialTemperature)
         targetEntropyFraction = try values.field(.targetEntropyFraction, defaults.targetEntropyFraction)
         maxGradientNorm = try values.optionalField(.maxGradientNorm, defaults.maxGradientNorm)
+    }
+}
+
+extension SACConfiguration: MemoryBoundedConfiguration {
+    /// Checks the estimated memory of the actor, the two critics and their targets (parameters,
+    /// gradients, Adam moments, workspaces) and the replay against `ConfigurationLimits.memoryBytes`.
+    public func validateMemory(copies: Int, observationWidth: Int, actions: Int) throws {
+        let (c, d) = (Double(Swift.max(1, copies)), Double(observationWidth))
+        let perNetwork = ConfigurationLimits.parameters(inputs: observationWidth, hidden: hiddenLayers, outputs: actions)
+        let workspaces = 5 * ConfigurationLimits.workspaceBytes(rows: Double(batchSize) + c, inputs: observationWidth,
+                                                                hidden: hiddenLayers, outputs: actions)
+        try ConfigurationLimits.requireMemory([
+            .init(field: "hiddenLayers", value: "\(hiddenLayers)", bytes: perNetwork * 4 * (3 * 4 + 2),
+                  formula: "the actor, two critics and two targets (parameters x 4 bytes x 14)"),
+            .init(field: "batchSize", value: "\(batchSize)", bytes: workspaces,
+                  formula: "the workspaces of 5 networks (batchSize x widest layer x 4 bytes x layers)"),
+            .init(field: "bufferCapacity", value: "\(bufferCapacity)", bytes: Double(bufferCapacity) * (2 * d + 4) * 4,
+                  formula: "the replay (bufferCapacity x (2 x observation width \(observationWidth) + 4) x 4 bytes)"),
+        ])
     }
 }

@@ -6,7 +6,7 @@ extension MarketingUser {
     /// `free_shipping_preferred=0,email_opens=0.87,sms_response=0.12,push_response=0.05,last_purchase_days=8`
     /// (what `description` writes). Names are matched ignoring case, with spaces or hyphens read as
     /// underscores; whitespace around names and values is ignored. Values are decimal numbers only
-    /// (`15`, `0.78`, `-1.5e2`): no hexadecimal, `nan` or `inf`.
+    /// (`15`, `0.78`, `-1.5e2`): no hexadecimal; `nan` and `inf` read as numbers outside every range.
     ///
     /// - Throws: `MarketingUserError` for a piece that is not `name=value`, an unknown, repeated or
     ///   missing feature, a value that is not a number, or one outside the feature's range (flags take
@@ -27,7 +27,8 @@ extension MarketingUser {
                 throw MarketingUserError.unknownFeature(name: name, value: valueText)
             }
             guard !given[index] else { throw MarketingUserError.duplicateFeature(name: name, value: valueText) }
-            guard isDecimalNumber(valueText), let value = Float(valueText) else {
+            let nonFinite = ["nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"].contains(valueText.lowercased())
+            guard isDecimalNumber(valueText) || nonFinite, let value = Float(valueText) else {
                 throw MarketingUserError.notANumber(name: name, value: valueText, expected: expectedValue(index))
             }
             let valid = isFlag(index) ? (value == 0 || value == 1) : featureRanges[index].contains(value)

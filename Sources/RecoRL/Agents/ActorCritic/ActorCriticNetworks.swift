@@ -29,22 +29,29 @@ public final class ActorCriticNetworks {
     public convenience init(observationWidth: Int, actionCount: Int, hidden: [Int], activation: LayerSpec,
                             shared: Bool, learningRate: Float, adamEpsilon: Float, maxBatch: Int,
                             generator: inout RandomGenerator) throws {
-        let hiddenInit = WeightInitialization.orthogonal(gain: Float(2).squareRoot())
-        let actorOutputs = shared ? actionCount + 1 : actionCount
-        let actorHead: WeightInitialization = shared
-            ? .orthogonalSplit(firstRows: actionCount, firstGain: 0.01, restGain: 1) : .orthogonal(gain: 0.01)
-        let actor = try SequentialNetwork(
-            SequentialNetwork.mlp(inputs: observationWidth, hidden: hidden, outputs: actorOutputs, activation: activation,
-                                  hiddenInitialization: hiddenInit, outputInitialization: actorHead),
-            maxBatch: maxBatch, generator: &generator)
-        let critic = shared ? nil : try SequentialNetwork(
-            SequentialNetwork.mlp(inputs: observationWidth, hidden: hidden, outputs: 1, activation: activation,
-                                  hiddenInitialization: hiddenInit, outputInitialization: .orthogonal(gain: 1)),
-            maxBatch: maxBatch, generator: &generator)
+        let specs = ActorCriticNetworks.specs(observationWidth: observationWidth, actionCount: actionCount, hidden: hidden,
+                                              activation: activation, shared: shared)
+        let actor = try SequentialNetwork(specs.actor, maxBatch: maxBatch, generator: &generator)
+        let critic = try specs.critic.map { try SequentialNetwork($0, maxBatch: maxBatch, generator: &generator) }
         func adam(_ network: SequentialNetwork) -> Adam {
             Adam(learningRate: learningRate, epsilon: adamEpsilon, parameterCount: network.parameterCount)
         }
         try self.init(actor: actor, critic: critic, actorOptimizer: adam(actor), criticOptimizer: critic.map(adam))
+    }
+
+    /// The layers of the actor (with `A + 1` outputs when `shared`) and of the separate critic.
+    static func specs(observationWidth: Int, actionCount: Int, hidden: [Int], activation: LayerSpec,
+                      shared: Bool) -> (actor: [LayerSpec], critic: [LayerSpec]?) {
+        let hiddenInit = WeightInitialization.orthogonal(gain: Float(2).squareRoot())
+        let actorHead: WeightInitialization = shared
+            ? .orthogonalSplit(firstRows: actionCount, firstGain: 0.01, restGain: 1) : .orthogonal(gain: 0.01)
+        let actor = SequentialNetwork.mlp(inputs: observationWidth, hidden: hidden, outputs: shared ? actionCount + 1 : actionCount,
+                                          activation: activation, hiddenInitialization: hiddenInit,
+                                          outputInitialization: actorHead)
+        let critic = shared ? nil : SequentialNetwork.mlp(inputs: observationWidth, hidden: hidden, outputs: 1,
+                                                          activation: activation, hiddenInitialization: hiddenInit,
+                                                          outputInitialization: .orthogonal(gain: 1))
+        return (actor, critic)
     }
 
     /// Networks around existing parts (for example from a checkpoint); checks that they fit together.

@@ -10,7 +10,7 @@ extension PPOAgent {
     /// Rebuilds an agent saved by `save(to:metadata:)` from the checkpoint read at `path`.
     public convenience init(checkpoint: Checkpoint, path: String) throws {
         let parts = try loadOnPolicyParts(PPOConfiguration.self, algorithm: "ppo", checkpoint: checkpoint, path: path,
-                                          shared: \.sharedNetwork)
+                                          shared: \.sharedNetwork, hidden: \.hiddenLayers, activation: { $0.activation.layer })
         try self.init(configuration: parts.configuration, networks: parts.networks, gradientSteps: parts.gradientSteps)
     }
 }

@@ -27,6 +27,12 @@ extension DQNAgent {
         guard online.network.specs == target.network.specs else {
             throw CheckpointError.mismatch(path: path, detail: "online and target networks have different architectures")
         }
+        let expected = DQNAgent.networkSpecs(configuration, observationWidth: online.network.inputWidth,
+                                             actionCount: online.network.outputWidth)
+        guard online.network.specs == expected else {
+            throw CheckpointError.mismatch(path: path, detail: "the stored configuration (hiddenLayers \(configuration.hiddenLayers), "
+                                           + "dueling \(configuration.dueling)) does not describe the stored networks")
+        }
         // Networks come back with the saved maximum batch; updates need the configured batch.
         try self.init(configuration: configuration, online: online.network.withWorkspaces(for: configuration.batchSize),
                       target: target.network.withWorkspaces(for: configuration.batchSize), optimizer: adam,

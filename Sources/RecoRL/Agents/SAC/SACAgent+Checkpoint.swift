@@ -51,6 +51,11 @@ extension SACAgent {
               actor.outputWidth == critic1.outputWidth else {
             throw CheckpointError.mismatch(path: path, detail: "the actor, critics and targets of a SAC checkpoint map the same inputs to the same actions")
         }
+        let expected = SequentialNetwork.mlp(inputs: actor.inputWidth, hidden: configuration.hiddenLayers, outputs: actor.outputWidth)
+        guard actor.specs == expected, critic1.specs == expected else {
+            throw CheckpointError.mismatch(path: path, detail: "the stored configuration (hiddenLayers \(configuration.hiddenLayers)) "
+                                           + "does not describe the stored networks")
+        }
         let logTemperature = ParameterStore(name: "log_temperature", shape: [1])
         logTemperature.values[0] = state.logTemperature
         let temperatureAdam = Adam(learningRate: configuration.criticLearningRate, epsilon: configuration.adamEpsilon, parameterCount: 1)

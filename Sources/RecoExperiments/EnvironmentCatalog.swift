@@ -45,7 +45,7 @@ public struct EnvironmentEntry: @unchecked Sendable {
 public struct EnvironmentCatalog: Sendable {
     public private(set) var entries: [EnvironmentEntry]
 
-    public static let standard = EnvironmentCatalog(entries: [.marketing, .cartpole])
+    public static let standard = EnvironmentCatalog(entries: [.marketing, .cartpole, .recogym])
 
     public init(entries: [EnvironmentEntry]) { self.entries = entries }
 
@@ -75,4 +75,10 @@ extension EnvironmentEntry {
                   "sac": SACConfiguration.cartPole],
         trainingSteps: ["a2c": 200_000, "ppo": 200_000],
         make: { copies in VectorEnvironment(copies: copies) { _ in CartPole() } })
+
+    /// RecoGym's reco-gym-v1 with its defaults (10 products, seed 42 for the world; engine stream):
+    /// one user per episode, one impression per step, reward = click.
+    public static let recogym = EnvironmentEntry(
+        name: "recogym", actionNames: (0..<10).map { "product \($0)" },
+        make: { copies in VectorEnvironment(copies: copies) { _ in RecoGymEnvironment() } })
 }

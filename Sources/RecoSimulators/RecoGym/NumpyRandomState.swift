@@ -11,7 +11,7 @@ import Foundation
 ///   normalised cumulative sum strictly greater than it (`searchsorted(side='right')`);
 /// * `randint(below:)` is `randint(0, n)` (and `choice(n)` without `p`): masked rejection sampling on
 ///   32-bit outputs.
-public struct NumpyRandomState: Sendable, Equatable {
+public struct NumpyRandomState: Codable, Sendable, Equatable {
     static let stateLength = 624
     private var key: [UInt32]
     private var position: Int

@@ -17,7 +17,10 @@ import RecoTensor
 /// during the first organic session offers no decision, so `reset` skips to the next user
 /// (`skippedUsers` counts them); and no phantom impression is drawn after `done` (that is a quirk of
 /// `generate_logs`, see `RecoGymLogs`).
-public struct RecoGymEnvironment: Environment {
+///
+/// `Codable` (the world, the current user, the NumPy stream's state), so `VectorEnvironment` of it is a
+/// `ResumableEnvironment` and training runs on it can be snapshotted and resumed.
+public struct RecoGymEnvironment: Environment, Codable {
     public let configuration: RecoGymConfiguration
     public let stream: RecoGymRandomStream
     public let world: RecoGymWorld

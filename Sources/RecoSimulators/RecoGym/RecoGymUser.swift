@@ -2,7 +2,7 @@
 /// (abstract.py `reset`/`step`/`generate_organic_sessions`, reco_env_v1.py `update_state`,
 /// `draw_click`, `update_product_view`; MODEL.md sections 3-6). Every draw comes from the source passed
 /// in, in RecoGym's order.
-public struct RecoGymUser: Equatable, Sendable {
+public struct RecoGymUser: Codable, Equatable, Sendable {
     public let id: Int
     public private(set) var state: RecoGymMarkovState = .organic
     /// ω, the latent taste (K).

@@ -3,7 +3,7 @@ import Foundation
 /// RecoGym's static world, drawn once per environment (reco_env_v1.py `set_static_params`,
 /// `generate_beta`; MODEL.md section 2): the Markov matrix, the organic product embeddings Γ (P×K,
 /// row-major), the popularity offsets μ^o, and the bandit parameters β, μ^b.
-public struct RecoGymWorld: Equatable, Sendable {
+public struct RecoGymWorld: Codable, Equatable, Sendable {
     public let numProducts: Int
     public let K: Int
     /// Rows = from-state (organic, bandit, stop), columns = to-state.

@@ -60,8 +60,8 @@ public struct RecoGymLogRow: Equatable, Sendable, Codable {
 /// Reading accepts what `pandas.DataFrame.to_csv` writes for a `generate_logs` frame: integers written
 /// as floats (`3.0`), empty cells (or `nan`, `None`) for missing values, clicks as `0`/`1` or
 /// `True`/`False`, `ps-a` empty, `()`, or a (quoted) list such as `"[0.1, 0.9]"` or `"[0.1 0.9]"`,
-/// and an optional leading index column (header cell empty or `Unnamed: 0`). `ps-a` may be absent from
-/// the header. Writing produces the eight columns, with integers as integers.
+/// and an optional leading index column (header cell empty or `Unnamed: 0`); a UTF-8 byte-order mark
+/// and CRLF line ends are ignored. `ps-a` may be absent from the header. Writing produces the eight columns, with integers as integers.
 public enum RecoGymLog {
     /// RecoGym's columns, in order.
     public static let columns = ["t", "u", "z", "v", "a", "c", "ps", "ps-a"]
@@ -112,7 +112,7 @@ public enum RecoGymLog {
     /// row with too few or too many cells, a number that does not parse, a missing value, a `z` other
     /// than `organic` or `bandit`, a click other than 0 or 1, or a propensity outside (0, 1].
     public static func read(csv text: String) throws -> [RecoGymLogRow] {
-        let records = try parseRecords(text)
+        let records = try parseRecords(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
         guard let header = records.first else {
             throw LoggedDataError.wrongHeader(header: "", expected: columns.joined(separator: ","))
         }

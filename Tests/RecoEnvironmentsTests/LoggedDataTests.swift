@@ -60,6 +60,8 @@ import Testing
             .bandit(time: 1, user: 0, action: 2, click: 1, propensity: 0.1),
             .bandit(time: 2, user: 0, action: 4, click: 0, propensity: 0.1, allPropensities: [0.1, 0.9, 0.0]),
         ])
+        // A byte-order mark and CRLF line ends are ignored.
+        #expect(try RecoGymLog.read(csv: "\u{FEFF}t,u,z,v,a,c,ps,ps-a\r\n0,0,organic,1,,,,\r\n") == [.organic(time: 0, user: 0, product: 1)])
         // ps-a may be absent.
         #expect(try RecoGymLog.read(csv: "t,u,z,v,a,c,ps\n0,0,organic,1,,,\n") == [.organic(time: 0, user: 0, product: 1)])
     }

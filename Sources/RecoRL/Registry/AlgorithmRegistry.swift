@@ -120,6 +120,8 @@ public struct AlgorithmRegistry: Sendable {
 /// `AlgorithmEntry(name:summary:agent:metrics:)` without further code.
 public protocol RegisteredAgent: Agent {
     associatedtype Configuration: AlgorithmConfiguration
+    /// The metrics every update reports, in column order.
+    static var metrics: [Metric] { get }
     /// A fresh agent for environments of `spaces`, its networks initialised from `generator`.
     init(configuration: Configuration, spaces: EnvironmentSpaces, generator: inout RandomGenerator) throws
     /// The agent saved in `checkpoint` (read from `path`, for messages).
@@ -135,9 +137,9 @@ extension RegisteredAgent {
 }
 
 extension AlgorithmEntry {
-    /// The entry of a `RegisteredAgent` type.
-    public init<A: RegisteredAgent>(name: String, summary: String, agent: A.Type, metrics: [Metric]) {
-        self.init(name: name, summary: summary, configuration: A.Configuration.self, metrics: metrics,
+    /// The entry of a `RegisteredAgent` type (its metrics are the type's).
+    public init<A: RegisteredAgent>(name: String, summary: String, agent: A.Type) {
+        self.init(name: name, summary: summary, configuration: A.Configuration.self, metrics: A.metrics,
                   make: { configuration, spaces, generator in try A(configuration: configuration, spaces: spaces, generator: &generator) },
                   load: { checkpoint, path in try A(checkpoint: checkpoint, path: path) })
     }

@@ -93,14 +93,16 @@ struct TrainingLoop {
     }
 
     /// Hands the run's state to the snapshot writer when one is due (or `force`d, at the end).
-    mutating func snapshotIfDue(generator: RandomGenerator, collector: NStepAccumulator.State?, force: Bool = false) throws {
+    /// `collector` is evaluated only when a snapshot is written (it copies the n-step queues).
+    mutating func snapshotIfDue(generator: RandomGenerator, collector: @autoclosure () -> NStepAccumulator.State?,
+                                force: Bool = false) throws {
         guard let snapshots, let resumable = environment as? ResumableEnvironment, force || step >= nextSnapshot else { return }
         let interval = max(1, snapshots.interval)
         let (multiple, overflow) = (step / interval + 1).multipliedReportingOverflow(by: interval)
         nextSnapshot = overflow ? Int.max : multiple
         try snapshots.write(agent: agent, state: TrainingState(
             step: step, totalSteps: totalSteps, generator: generator, environment: try resumable.snapshot(),
-            collector: collector, episodes: monitor.episodes, recentReturns: monitor.recentReturns))
+            collector: collector(), episodes: monitor.episodes, recentReturns: monitor.recentReturns))
     }
 
     /// Counts `copies` environment steps and the episodes `environment` finished in them.

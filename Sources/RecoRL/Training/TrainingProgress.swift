@@ -55,7 +55,7 @@ struct TrainingMonitor {
         return TrainingProgress(step: step, totalSteps: totalSteps, stepsPerSecond: Double(step) / max(seconds, 1e-9),
                                 recentMeanReturn: recentReturns.isEmpty ? nil : recentReturns.reduce(0, +) / Float(recentReturns.count),
                                 episodes: episodes, epsilon: epsilon, gradientSteps: gradientSteps, loss: last?.loss,
-                                metrics: last?.metrics ?? [:], seconds: seconds, isFinal: isFinal)
+                                metrics: last?.metrics.dictionary ?? [:], seconds: seconds, isFinal: isFinal)
     }
 }
 

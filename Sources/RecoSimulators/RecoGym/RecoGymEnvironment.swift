@@ -38,6 +38,17 @@ public struct RecoGymEnvironment: Environment, Codable {
     /// Validates the configuration and draws the static world.
     public init(configuration: RecoGymConfiguration = RecoGymConfiguration(), stream: RecoGymRandomStream = .engine) throws {
         try configuration.validate()
+        self.init(validated: configuration, stream: stream)
+    }
+
+    /// The default world (RecoGym's defaults, seed 42, engine stream); the defaults are valid, so this
+    /// cannot fail.
+    public init() {
+        self.init(validated: RecoGymConfiguration(), stream: .engine)
+    }
+
+    /// Draws the static world of a configuration that `validate()` accepts.
+    private init(validated configuration: RecoGymConfiguration, stream: RecoGymRandomStream) {
         self.configuration = configuration
         self.stream = stream
         switch stream {
@@ -50,12 +61,6 @@ public struct RecoGymEnvironment: Environment, Codable {
             state.seed(UInt32(configuration.randomSeed))  // RecoGym re-seeds after the static world
             numpyState = state
         }
-    }
-
-    /// The default world (RecoGym's defaults, seed 42, engine stream).
-    public init() {
-        // The defaults are valid by construction.
-        try! self.init(configuration: RecoGymConfiguration())
     }
 
     public var observationSpace: Space {

@@ -12,11 +12,13 @@ import RecoTensor
 /// values; one fused pass gives log-sum-exp, entropy and log pi(a) per row; the policy gradient
 /// coefficients `-A_i / B` and the entropy weight become the logits' gradient in one more pass; the value
 /// gradient is `c_v (V - R) / B`; backward, clip, Adam.
-public final class A2CAgent: ActorCriticAgent, RegisteredAgent {
+public final class A2CAgent: ActorCriticAgent {
     public let configuration: A2CConfiguration
     public let networks: ActorCriticNetworks
     public private(set) var gradientStepCount: Int
-    public var algorithm: String { "a2c" }
+    public static let algorithmName = "a2c"
+    /// What each update reports.
+    public static let metrics: [Metric] = [.entropy, .explainedVariance, .learningRate, .policyLoss, .valueLoss]
     /// The most probable action (for deployment and evaluation).
     public let greedyPolicy: Policy
     /// Actions sampled from the policy, with the critic's values (for collection).
@@ -28,14 +30,9 @@ public final class A2CAgent: ActorCriticAgent, RegisteredAgent {
     public convenience init(configuration: A2CConfiguration = A2CConfiguration(), spaces: EnvironmentSpaces,
                             generator: inout RandomGenerator) throws {
         try configuration.validate(copies: spaces.copies)
-        let networks = try ActorCriticNetworks(
-            observationWidth: spaces.observationWidth, actionCount: spaces.actionCount, hidden: configuration.hiddenLayers,
-            activation: configuration.activation.layer, shared: configuration.sharedNetwork,
-            learningRate: configuration.learningRate, adamEpsilon: configuration.adamEpsilon,
-            maxBatch: configuration.rolloutSteps * spaces.copies, generator: &generator)
+        let networks = try configuration.makeNetworks(for: spaces, maxBatch: configuration.rolloutSteps * spaces.copies, generator: &generator)
         try self.init(configuration: configuration, networks: networks, gradientSteps: 0)
     }
-
 
     init(configuration: A2CConfiguration, networks: ActorCriticNetworks, gradientSteps: Int) throws {
         try configuration.validate()
@@ -46,11 +43,6 @@ public final class A2CAgent: ActorCriticAgent, RegisteredAgent {
         greedyPolicy = CategoricalPolicy(networks, mode: .greedy)
         rolloutPolicy = CategoricalPolicy(networks, mode: .sampling)
     }
-
-    public var rolloutSteps: Int { configuration.rolloutSteps }
-    public var gamma: Float { configuration.gamma }
-    public var gaeLambda: Float { configuration.gaeLambda }
-    var learningRateSchedule: Schedule { configuration.learningRateSchedule }
 
     /// One gradient step on the whole rollout.
     public func learn(from rollout: RolloutBuffer, using generator: inout RandomGenerator) -> UpdateReport {

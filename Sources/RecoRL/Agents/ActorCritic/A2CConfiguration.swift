@@ -3,7 +3,7 @@
 /// Each update uses one rollout of `rolloutSteps` vector steps over all `N` copies (`rolloutSteps * N`
 /// samples) for a single gradient step. With `annealLearningRate`, update `k` of `K` (counting from 0)
 /// uses `learningRate * (1 - k / K)`.
-public struct A2CConfiguration: AlgorithmConfiguration, Equatable {
+public struct A2CConfiguration: ActorCriticConfiguration, Equatable {
     /// Hidden layer widths of the actor and critic: 1 to 16 layers, each 1 to 65,536 wide, within the
     /// memory limit (`ConfigurationLimits`).
     public var hiddenLayers: [Int] = [64, 64]
@@ -55,11 +55,6 @@ public struct A2CConfiguration: AlgorithmConfiguration, Equatable {
         try validate()
         _ = try ConfigurationLimits.rolloutSamples(rolloutSteps: rolloutSteps, copies: copies)
         try validateMemory(copies: copies, observationWidth: 1, actions: 1)
-    }
-
-    /// The learning rate over the run: annealed linearly to 0, or constant.
-    public var learningRateSchedule: Schedule {
-        annealLearningRate ? .linear(start: learningRate, end: 0) : .constant(learningRate)
     }
 
     public var summary: String {

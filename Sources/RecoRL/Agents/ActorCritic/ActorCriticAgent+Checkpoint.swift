@@ -1,24 +1,28 @@
 import Foundation
 import RecoNetworks
 
-/// The parts of an on-policy checkpoint (A2C, PPO): configuration, networks and step count, checked against each other.
-func loadOnPolicyParts<C: Decodable>(_ type: C.Type, algorithm: String, checkpoint: Checkpoint, path: String,
-                                     shared: (C) -> Bool, hidden: (C) -> [Int], activation: (C) -> LayerSpec) throws
-    -> (configuration: C, networks: ActorCriticNetworks, gradientSteps: Int) {
-    let configuration = try AgentCheckpoint.configuration(C.self, algorithm: algorithm, in: checkpoint, path: path)
-    let networks = try ActorCriticNetworks.load(from: checkpoint, path: path)
-    guard networks.isShared == shared(configuration) else {
-        throw CheckpointError.mismatch(path: path, detail: "the configuration's sharedNetwork is \(shared(configuration)) "
-                                       + "but the file holds \(networks.isShared ? "one shared network" : "separate actor and critic")")
+// Checkpoints of A2C and PPO: the actor (and separate critic) with their optimisers, and the
+// configuration, checked against each other when read back.
+extension ActorCriticAgent {
+    /// Writes the actor and critic with their optimisers and the configuration to `url`, with `metadata`.
+    public func save(to url: URL, metadata: [String: String]) throws {
+        try Checkpoint(items: networks.checkpointItems, metadata: checkpointMetadata(configuration, adding: metadata)).write(to: url)
     }
-    // The stored configuration must describe the stored networks (an edited hiddenLayers or activation
-    // would otherwise load and train networks other than the configuration says).
-    let expected = ActorCriticNetworks.specs(observationWidth: networks.observationWidth, actionCount: networks.actionCount,
-                                             hidden: hidden(configuration), activation: activation(configuration),
-                                             shared: shared(configuration))
-    guard networks.actor.specs == expected.actor, networks.critic?.specs == expected.critic else {
-        throw CheckpointError.mismatch(path: path, detail: "the stored configuration (hiddenLayers \(hidden(configuration)), "
-                                       + "activation, sharedNetwork) does not describe the stored networks")
+
+    /// Rebuilds an agent saved by `save(to:metadata:)` from the checkpoint read at `path`; the stored
+    /// configuration must describe the stored networks (an edited `hiddenLayers`, `activation` or
+    /// `sharedNetwork` would otherwise load networks other than the configuration says).
+    public init(checkpoint: Checkpoint, path: String) throws {
+        let configuration = try AgentCheckpoint.configuration(Configuration.self, algorithm: Self.algorithmName,
+                                                              in: checkpoint, path: path)
+        let networks = try ActorCriticNetworks.load(from: checkpoint, path: path)
+        let expected = ActorCriticNetworks.specs(observationWidth: networks.observationWidth, actionCount: networks.actionCount,
+                                                 hidden: configuration.hiddenLayers, activation: configuration.activation.layer,
+                                                 shared: configuration.sharedNetwork)
+        guard networks.actor.specs == expected.actor, networks.critic?.specs == expected.critic else {
+            throw CheckpointError.mismatch(path: path, detail: "the stored configuration (hiddenLayers \(configuration.hiddenLayers), "
+                                           + "activation, sharedNetwork \(configuration.sharedNetwork)) does not describe the stored networks")
+        }
+        try self.init(configuration: configuration, networks: networks, gradientSteps: AgentCheckpoint.gradientSteps(in: checkpoint))
     }
-    return (configuration, networks, AgentCheckpoint.gradientSteps(in: checkpoint))
 }

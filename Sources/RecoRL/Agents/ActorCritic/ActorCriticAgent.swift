@@ -1,31 +1,69 @@
 import RecoEnvironments
 import RecoTensor
 
+/// The settings A2C and PPO share: their networks' shape and optimiser, and the on-policy loop's.
+public protocol ActorCriticConfiguration: AlgorithmConfiguration {
+    var hiddenLayers: [Int] { get }
+    var activation: HiddenActivation { get }
+    var sharedNetwork: Bool { get }
+    var learningRate: Float { get }
+    var annealLearningRate: Bool { get }
+    var adamEpsilon: Float { get }
+    var rolloutSteps: Int { get }
+    var gamma: Float { get }
+    var gaeLambda: Float { get }
+}
+
+extension ActorCriticConfiguration {
+    /// The learning rate over the run: annealed linearly to 0, or constant.
+    public var learningRateSchedule: Schedule {
+        annealLearningRate ? .linear(start: learningRate, end: 0) : .constant(learningRate)
+    }
+
+    /// Fresh networks for environments of `spaces`, with workspaces for `maxBatch` rows.
+    func makeNetworks(for spaces: EnvironmentSpaces, maxBatch: Int, generator: inout RandomGenerator) throws -> ActorCriticNetworks {
+        try ActorCriticNetworks(observationWidth: spaces.observationWidth, actionCount: spaces.actionCount, hidden: hiddenLayers,
+                                activation: activation.layer, shared: sharedNetwork, learningRate: learningRate,
+                                adamEpsilon: adamEpsilon, maxBatch: maxBatch, generator: &generator)
+    }
+}
+
 /// What A2C and PPO share beyond the on-policy loop: actor-critic networks, their policies, the
-/// learning-rate schedule and the measurements they report.
-protocol ActorCriticAgent: OnPolicyLearner {
+/// learning-rate schedule, checkpoints and the measurements they report.
+protocol ActorCriticAgent: OnPolicyLearner, RegisteredAgent where Configuration: ActorCriticConfiguration {
+    /// The registry name, as checkpoints record it.
+    static var algorithmName: String { get }
+    var configuration: Configuration { get }
     var networks: ActorCriticNetworks { get }
-    var learningRateSchedule: Schedule { get }
+    /// An agent around existing networks (fresh, or from a checkpoint).
+    init(configuration: Configuration, networks: ActorCriticNetworks, gradientSteps: Int) throws
 }
 
 extension ActorCriticAgent {
     public var observationWidth: Int { networks.observationWidth }
     public var actionCount: Int { networks.actionCount }
     public var explorationPolicy: Policy { rolloutPolicy }
+    public var algorithm: String { Self.algorithmName }
+    public var rolloutSteps: Int { configuration.rolloutSteps }
+    public var gamma: Float { configuration.gamma }
+    public var gaeLambda: Float { configuration.gaeLambda }
 
     /// Whether the networks' workspaces hold a rollout of `rows` samples.
     public func canLearn(fromRolloutOf rows: Int) -> Bool { rows <= networks.maxBatch }
 
     /// Sets both optimisers' step size from the learning-rate schedule.
     public func prepareRollout(atStep step: Int, of totalSteps: Int) {
-        networks.learningRate = learningRateSchedule.value(at: step, of: totalSteps)
+        networks.learningRate = configuration.learningRateSchedule.value(at: step, of: totalSteps)
     }
 
     /// The update's figures with the rollout's explained variance and the learning rate used.
     func report(_ update: OnPolicyUpdate, rollout: RolloutBuffer) -> UpdateReport {
-        var metrics: [Metric: Float] = [.policyLoss: update.policyLoss, .valueLoss: update.valueLoss,
-                                        .entropy: update.entropy, .explainedVariance: rollout.explainedVariance(),
-                                        .learningRate: networks.learningRate]
+        var metrics = MetricValues(Self.metrics)
+        metrics[.policyLoss] = update.policyLoss
+        metrics[.valueLoss] = update.valueLoss
+        metrics[.entropy] = update.entropy
+        metrics[.explainedVariance] = rollout.explainedVariance()
+        metrics[.learningRate] = networks.learningRate
         if let clipFraction = update.clipFraction { metrics[.clipFraction] = clipFraction }
         if let approximateKL = update.approximateKL {
             metrics[.approximateKL] = approximateKL

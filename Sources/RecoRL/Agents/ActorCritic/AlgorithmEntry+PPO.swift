@@ -1,6 +1,5 @@
 extension AlgorithmEntry {
     /// Proximal policy optimisation.
-    public static let ppo = AlgorithmEntry(name: "ppo", summary: "proximal policy optimisation (clipped surrogate, minibatch epochs)", agent: PPOAgent.self,
-                                          metrics: [.approximateKL, .clipFraction, .entropy, .explainedVariance, .learningRate, .policyLoss, .stoppedEarly,
-                  .valueLoss])
+    public static let ppo = AlgorithmEntry(
+        name: "ppo", summary: "proximal policy optimisation (clipped surrogate, minibatch epochs)", agent: PPOAgent.self)
 }

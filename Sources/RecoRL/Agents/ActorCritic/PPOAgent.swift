@@ -13,11 +13,14 @@ import RecoTensor
 /// forward `B x D` to `B x A` logits and `B x 1` values; one fused pass gives log-sum-exp, entropy and
 /// log pi(a); the ratios and clipped surrogate give one coefficient per row; one more pass over the
 /// `B x A` table gives the logits' gradient including the entropy bonus; backward, clip, Adam.
-public final class PPOAgent: ActorCriticAgent, RegisteredAgent {
+public final class PPOAgent: ActorCriticAgent {
     public let configuration: PPOConfiguration
     public let networks: ActorCriticNetworks
     public private(set) var gradientStepCount: Int
-    public var algorithm: String { "ppo" }
+    public static let algorithmName = "ppo"
+    /// What each update reports.
+    public static let metrics: [Metric] = [.approximateKL, .clipFraction, .entropy, .explainedVariance, .learningRate,
+                                           .policyLoss, .stoppedEarly, .valueLoss]
     /// The most probable action (for deployment and evaluation).
     public let greedyPolicy: Policy
     /// Actions sampled from the policy, with the critic's values (for collection).
@@ -30,14 +33,9 @@ public final class PPOAgent: ActorCriticAgent, RegisteredAgent {
     public convenience init(configuration: PPOConfiguration = PPOConfiguration(), spaces: EnvironmentSpaces,
                             generator: inout RandomGenerator) throws {
         try configuration.validate(copies: spaces.copies)
-        let networks = try ActorCriticNetworks(
-            observationWidth: spaces.observationWidth, actionCount: spaces.actionCount, hidden: configuration.hiddenLayers,
-            activation: configuration.activation.layer, shared: configuration.sharedNetwork,
-            learningRate: configuration.learningRate, adamEpsilon: configuration.adamEpsilon,
-            maxBatch: configuration.largestMinibatch(copies: spaces.copies), generator: &generator)
+        let networks = try configuration.makeNetworks(for: spaces, maxBatch: configuration.largestMinibatch(copies: spaces.copies), generator: &generator)
         try self.init(configuration: configuration, networks: networks, gradientSteps: 0)
     }
-
 
     init(configuration: PPOConfiguration, networks: ActorCriticNetworks, gradientSteps: Int) throws {
         try configuration.validate()
@@ -48,11 +46,6 @@ public final class PPOAgent: ActorCriticAgent, RegisteredAgent {
         greedyPolicy = CategoricalPolicy(networks, mode: .greedy)
         rolloutPolicy = CategoricalPolicy(networks, mode: .sampling)
     }
-
-    public var rolloutSteps: Int { configuration.rolloutSteps }
-    public var gamma: Float { configuration.gamma }
-    public var gaeLambda: Float { configuration.gaeLambda }
-    var learningRateSchedule: Schedule { configuration.learningRateSchedule }
 
     /// Whether a rollout of `rows` splits into `minibatches` that fit the networks' workspaces.
     public func canLearn(fromRolloutOf rows: Int) -> Bool {

@@ -4,7 +4,7 @@
 /// Each update uses one rollout of `rolloutSteps` vector steps over all `N` copies (`rolloutSteps * N`
 /// samples), split into `minibatches` shuffled minibatches, for `epochs` passes. With
 /// `annealLearningRate`, update `k` of `K` (counting from 0) uses `learningRate * (1 - k / K)`.
-public struct PPOConfiguration: AlgorithmConfiguration, Equatable {
+public struct PPOConfiguration: ActorCriticConfiguration, Equatable {
     /// Hidden layer widths of the actor and critic: 1 to 16 layers, each 1 to 65,536 wide, within the
     /// memory limit (`ConfigurationLimits`).
     public var hiddenLayers: [Int] = [64, 64]
@@ -78,11 +78,6 @@ public struct PPOConfiguration: AlgorithmConfiguration, Equatable {
     public func largestMinibatch(copies: Int) -> Int {
         let samples = rolloutSteps * copies
         return samples / minibatches + samples % minibatches
-    }
-
-    /// The learning rate over the run: annealed linearly to 0, or constant.
-    public var learningRateSchedule: Schedule {
-        annealLearningRate ? .linear(start: learningRate, end: 0) : .constant(learningRate)
     }
 
     public var summary: String {

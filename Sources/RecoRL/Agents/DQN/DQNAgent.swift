@@ -147,8 +147,15 @@ public final class DQNAgent: OffPolicyLearner, RegisteredAgent {
         }
         // A diverged update (non-finite loss) leaves priorities alone; `train` reports it.
         if loss.isFinite { replay.updatePriorities(of: batch, tdErrors: UnsafeBufferPointer(tdErrors.elements)) }
-        return UpdateReport(loss: loss, metrics: [.meanQ: total / Float(b)])
+        var metrics = MetricValues(DQNAgent.metrics)
+        metrics[.meanQ] = total / Float(b)
+        return UpdateReport(loss: loss, metrics: metrics)
     }
+}
+
+extension DQNAgent {
+    /// What each update reports.
+    public static let metrics: [Metric] = [.meanQ]
 }
 
 extension Metric {

@@ -1,5 +1,5 @@
 extension AlgorithmEntry {
     /// Soft Actor-Critic for discrete actions.
-    public static let sac = AlgorithmEntry(name: "sac", summary: "discrete Soft Actor-Critic (twin critics, tuned temperature)", agent: SACAgent.self,
-                                          metrics: [.actorLoss, .criticLoss, .entropy, .temperature])
+    public static let sac = AlgorithmEntry(
+        name: "sac", summary: "discrete Soft Actor-Critic (twin critics, tuned temperature)", agent: SACAgent.self)
 }

@@ -162,10 +162,12 @@ public final class SACAgent: OffPolicyLearner, RegisteredAgent {
             target1.polyakAverage(from: critic1, tau: configuration.tau)
             target2.polyakAverage(from: critic2, tau: configuration.tau)
         }
-        return UpdateReport(loss: criticLoss, metrics: [
-            .criticLoss: criticLoss, .actorLoss: actorLoss, .entropy: entropy.elements.reduce(0, +) * inverseBatch,
-            .temperature: alpha,
-        ])
+        var metrics = MetricValues(SACAgent.metrics)
+        metrics[.criticLoss] = criticLoss
+        metrics[.actorLoss] = actorLoss
+        metrics[.entropy] = entropy.elements.reduce(0, +) * inverseBatch
+        metrics[.temperature] = alpha
+        return UpdateReport(loss: criticLoss, metrics: metrics)
     }
 
     /// Regresses `critic`'s value of the actions taken (`values` is its last forward output) on the
@@ -189,6 +191,11 @@ public final class SACAgent: OffPolicyLearner, RegisteredAgent {
         if let bound = configuration.maxGradientNorm { network.parameters.clipGradientNorm(maxNorm: bound) }
         optimizer.step(network.parameters)
     }
+}
+
+extension SACAgent {
+    /// What each update reports.
+    public static let metrics: [Metric] = [.actorLoss, .criticLoss, .entropy, .temperature]
 }
 
 extension Metric {

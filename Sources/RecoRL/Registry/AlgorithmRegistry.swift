@@ -117,7 +117,7 @@ public struct AlgorithmRegistry: Sendable {
 
 /// An agent the registry can build by type: from a configuration and an environment's spaces, or from
 /// a checkpoint. Conforming gives the agent `init(configuration:for:generator:)` and an
-/// `AlgorithmEntry(name:summary:agent:metrics:)` without further code.
+/// `AlgorithmEntry(name:summary:agent:)` without further code.
 public protocol RegisteredAgent: Agent {
     associatedtype Configuration: AlgorithmConfiguration
     /// The metrics every update reports, in column order.

@@ -38,6 +38,8 @@ public enum ActionScoreKind: String, Sendable, Codable {
     case qValue = "Q value"
     /// Probability that the policy picks the action (policy-based agents).
     case probability = "probability"
+    /// A preference without a probabilistic meaning: higher is preferred (for example co-view counts).
+    case ranking = "ranking score"
 }
 
 /// A batch a policy cannot act on.

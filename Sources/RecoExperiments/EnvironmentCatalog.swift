@@ -77,8 +77,9 @@ extension EnvironmentEntry {
         make: { copies in VectorEnvironment(copies: copies) { _ in CartPole() } })
 
     /// RecoGym's reco-gym-v1 with its defaults (10 products, seed 42 for the world; engine stream):
-    /// one user per episode, one impression per step, reward = click.
+    /// one user per episode, one impression per step, reward = click; observed as the user's view
+    /// counts and last viewed product (`RecoGymObservation.viewHistory`).
     public static let recogym = EnvironmentEntry(
         name: "recogym", actionNames: (0..<10).map { "product \($0)" },
-        make: { copies in VectorEnvironment(copies: copies) { _ in RecoGymEnvironment() } })
+        make: { copies in VectorEnvironment(copies: copies) { _ in RecoGymEnvironment(observation: .viewHistory) } })
 }

@@ -6,12 +6,14 @@ import Foundation
 struct PartialConfigurationDecoder<Key: CodingKey & CaseIterable> {
     private let values: KeyedDecodingContainer<Key>
 
-    /// Checks every key of the object against `Key` before anything is read.
-    init(_ decoder: Decoder) throws {
+    /// Checks every key of the object against `known` (all of `Key` by default) before anything is read.
+    init(_ decoder: Decoder, known: [Key] = Array(Key.allCases)) throws {
         let container = try decoder.container(keyedBy: AnyKey.self)
-        let known = Set(Key.allCases.map(\.stringValue))
+        let known = Set(known.map(\.stringValue))
         if let unknown = container.allKeys.map(\.stringValue).sorted().first(where: { !known.contains($0) }) {
-            throw ConfigurationError(field: unknown, value: nil, expected: "one of \(known.sorted().joined(separator: ", "))")
+            throw ConfigurationError(field: unknown, value: nil,
+                                     expected: known.isEmpty ? "no fields (the algorithm has no hyper-parameters)"
+                                         : "one of \(known.sorted().joined(separator: ", "))")
         }
         values = try decoder.container(keyedBy: Key.self)
     }

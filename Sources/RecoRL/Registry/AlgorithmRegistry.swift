@@ -74,6 +74,10 @@ public struct AlgorithmRegistry: Sendable {
         .a2c,
         .ppo,
         .sac,
+        .random,
+        .organicCount,
+        .userCount,
+        .banditCount,
     ])
 
     private init(unchecked entries: [AlgorithmEntry]) { self.entries = entries }

@@ -3,10 +3,12 @@ import RecoTensor
 
 /// RecoGym's `reco-gym-v1` (recogym 0.1.3.0) as an `Environment`: one user per episode, one step per
 /// impression. The action is the recommended product (`.discrete(P)`); the reward is the click (0 or 1);
-/// the episode terminates when the user leaves. The observation (width P) holds the user's organic view
-/// counts per product since the agent's last action (after `reset`, the views of the first organic
-/// session); nothing else. `eventsSinceLastAction` keeps the raw events (the impression just made, then
-/// the views that followed it).
+/// the episode terminates when the user leaves. The observation is encoded as `observation` says
+/// (`RecoGymObservation`): by default (`recentViews`, width P) the user's organic view counts per
+/// product since the agent's last action (after `reset`, the views of the first organic session);
+/// with `viewHistory` (width 2P) the counts since the user arrived and the last viewed product.
+/// `eventsSinceLastAction` keeps the raw events (the impression just made, then the views that
+/// followed it).
 ///
 /// The static world is drawn at construction from `random_seed`. With `.engine` (the default) users
 /// come from the generator passed to `reset`/`step`, so `VectorEnvironment` copies share the world and
@@ -24,6 +26,9 @@ public struct RecoGymEnvironment: Environment, Codable {
     public let configuration: RecoGymConfiguration
     public let stream: RecoGymRandomStream
     public let world: RecoGymWorld
+    /// How the observation row is encoded.
+    public var observation: RecoGymObservation { encoder.encoding }
+    private var encoder: RecoGymObservationEncoder
     /// RecoGym's stream, in `.numpy` mode.
     public private(set) var numpyState: NumpyRandomState?
     /// The current user (nil before the first `reset`).
@@ -36,21 +41,24 @@ public struct RecoGymEnvironment: Environment, Codable {
     public private(set) var skippedUsers = 0
 
     /// Validates the configuration and draws the static world.
-    public init(configuration: RecoGymConfiguration = RecoGymConfiguration(), stream: RecoGymRandomStream = .engine) throws {
+    public init(configuration: RecoGymConfiguration = RecoGymConfiguration(), stream: RecoGymRandomStream = .engine,
+                observation: RecoGymObservation = .recentViews) throws {
         try configuration.validate()
-        self.init(validated: configuration, stream: stream)
+        self.init(validated: configuration, stream: stream, observation: observation)
     }
 
-    /// The default world (RecoGym's defaults, seed 42, engine stream); the defaults are valid, so this
-    /// cannot fail.
-    public init() {
-        self.init(validated: RecoGymConfiguration(), stream: .engine)
+    /// The default world (RecoGym's defaults, seed 42, engine stream) observed as `observation`; the
+    /// defaults are valid, so this cannot fail.
+    public init(observation: RecoGymObservation = .recentViews) {
+        self.init(validated: RecoGymConfiguration(), stream: .engine, observation: observation)
     }
 
     /// Draws the static world of a configuration that `validate()` accepts.
-    private init(validated configuration: RecoGymConfiguration, stream: RecoGymRandomStream) {
+    private init(validated configuration: RecoGymConfiguration, stream: RecoGymRandomStream,
+                 observation: RecoGymObservation) {
         self.configuration = configuration
         self.stream = stream
+        encoder = RecoGymObservationEncoder(encoding: observation, products: configuration.numProducts)
         switch stream {
         case .engine:
             var generator = RandomGenerator(seed: UInt64(configuration.randomSeed))
@@ -64,8 +72,10 @@ public struct RecoGymEnvironment: Environment, Codable {
     }
 
     public var observationSpace: Space {
-        .box(lower: [Float](repeating: 0, count: configuration.numProducts),
-             upper: [Float](repeating: .infinity, count: configuration.numProducts))
+        let p = configuration.numProducts
+        let counts = [Float](repeating: .infinity, count: p)
+        return .box(lower: [Float](repeating: 0, count: observation.width(products: p)),
+                    upper: observation == .recentViews ? counts : counts + [Float](repeating: 1, count: p))
     }
 
     public var actionSpace: Space { .discrete(configuration.numProducts) }
@@ -101,7 +111,9 @@ public struct RecoGymEnvironment: Environment, Codable {
         }
         nextUserID = id
         skippedUsers += skipped
-        writeObservation(observation)
+        encoder.startUser()
+        recordViews()
+        encoder.write(into: observation)
     }
 
     public mutating func step(_ action: UnsafeBufferPointer<Int32>, using generator: inout RandomGenerator,
@@ -115,7 +127,9 @@ public struct RecoGymEnvironment: Environment, Codable {
             events.removeAll(keepingCapacity: true)
             return user!.recommend(a, world: world, configuration: configuration, random: &random, into: &events)
         }
-        writeObservation(observation)
+        encoder.acted()
+        recordViews()
+        encoder.write(into: observation)
         return StepOutcome(reward: clicked ? 1 : 0, terminated: user!.state == .stop)
     }
 
@@ -126,9 +140,8 @@ public struct RecoGymEnvironment: Environment, Codable {
         return counts
     }
 
-    private func writeObservation(_ observation: UnsafeMutableBufferPointer<Float>) {
-        precondition(observation.count >= configuration.numProducts, "RecoGym observation buffer too small")
-        for i in 0..<configuration.numProducts { observation[i] = 0 }
-        for event in eventsSinceLastAction where event.kind == .organic { observation[event.product] += 1 }
+    /// Feeds the organic views of `eventsSinceLastAction` to the encoder.
+    private mutating func recordViews() {
+        for event in eventsSinceLastAction where event.kind == .organic { encoder.view(event.product) }
     }
 }

@@ -273,18 +273,20 @@ public enum RecoGymLog {
 
     // MARK: Bandit interactions
 
-    /// The bandit rows of `rows` as interactions, in order: the context of a bandit row is the organic
-    /// view counts per product (`products` wide) of its user since that user's previous bandit row (or
-    /// since the user's first row), as `RecoGymEnvironment`'s observation is; the reward is the click,
-    /// the propensity `ps`, and user and time are kept. Rows of different users may interleave.
+    /// The bandit rows of `rows` as interactions, in order: the context of a bandit row is its user's
+    /// organic views before it encoded as `observation` says (`recentViews`: counts since that user's
+    /// previous bandit row, as `RecoGymEnvironment`'s default observation; `viewHistory`: counts since
+    /// the user's first row and the last viewed product); the reward is the click, the propensity
+    /// `ps`, and user and time are kept. Rows of different users may interleave.
     ///
     /// Throws `LoggedDataError.invalid` naming the row (0-based) for a product or action outside
     /// `0..<products`, or a bandit row without action, click or a propensity in (0, 1].
-    public static func banditInteractions(_ rows: [RecoGymLogRow], products: Int) throws -> [LoggedInteraction] {
+    public static func banditInteractions(_ rows: [RecoGymLogRow], products: Int,
+                                          observation: RecoGymObservation = .recentViews) throws -> [LoggedInteraction] {
         guard products >= 1 else {
             throw LoggedDataError.invalid(field: "products", value: "\(products)", expected: "at least 1")
         }
-        var counts: [Int: [Float]] = [:]
+        var encoders: [Int: RecoGymObservationEncoder] = [:]
         var interactions: [LoggedInteraction] = []
         for (index, row) in rows.enumerated() {
             switch row.kind {
@@ -293,7 +295,7 @@ public enum RecoGymLog {
                     throw LoggedDataError.invalid(field: "row \(index) v", value: row.viewed.map(String.init) ?? "nil",
                                                   expected: "a product in 0..<\(products)")
                 }
-                counts[row.user, default: [Float](repeating: 0, count: products)][product] += 1
+                encoders[row.user, default: RecoGymObservationEncoder(encoding: observation, products: products)].view(product)
             case .bandit:
                 guard let action = row.action, (0..<products).contains(action) else {
                     throw LoggedDataError.invalid(field: "row \(index) a", value: row.action.map(String.init) ?? "nil",
@@ -306,10 +308,12 @@ public enum RecoGymLog {
                     throw LoggedDataError.invalid(field: "row \(index) ps", value: row.propensity.map { "\($0)" } ?? "nil",
                                                   expected: "a probability in (0, 1]")
                 }
-                let context = counts[row.user] ?? [Float](repeating: 0, count: products)
+                var encoder = encoders[row.user] ?? RecoGymObservationEncoder(encoding: observation, products: products)
+                let context = encoder.row
                 interactions.append(try LoggedInteraction(context: context, action: action, propensity: Float(propensity),
                                                           reward: click, user: row.user, time: row.time))
-                counts[row.user] = [Float](repeating: 0, count: products)
+                encoder.acted()
+                encoders[row.user] = encoder
             }
         }
         return interactions

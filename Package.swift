@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "recorl",
             dependencies: [
-                "RecoExperiments", "RecoRL", "RecoSimulators", "RecoNetworks", "RecoTensor",
+                "RecoExperiments", "RecoRL", "RecoSimulators", "RecoEvaluation", "RecoEnvironments", "RecoNetworks", "RecoTensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -30,6 +30,13 @@ public protocol Policy: AnyObject, Sendable {
     /// Writes every action's score for every row of `observations` into `scores` (`B x A`): Q values
     /// or probabilities, as `scoreKind` says. Throws `PolicyError.noScores` when the policy has none.
     func scores(_ observations: MatrixView, into scores: MatrixView) throws
+
+    /// Writes `P(a | observation)` under `act` for every action and row (`B x A`): the distribution
+    /// `act` draws from, which off-policy estimators weigh logged actions by. The default is for
+    /// deterministic policies: 1 for the action `act` returns (from a generator seeded 0), 0 for the
+    /// others; exploring policies override it. (A greedy policy whose scores are probabilities acts
+    /// deterministically, so its scores are not these probabilities.)
+    func actionProbabilities(_ observations: MatrixView, into probabilities: MatrixView) throws
 }
 
 /// The meaning of a policy's per-action scores.
@@ -62,6 +69,23 @@ public enum PolicyError: Error, Equatable, CustomStringConvertible {
 extension Policy {
     public func scores(_ observations: MatrixView, into scores: MatrixView) throws {
         throw PolicyError.noScores(policy: String(describing: type(of: self)))
+    }
+
+    public func actionProbabilities(_ observations: MatrixView, into probabilities: MatrixView) throws {
+        try deterministicActionProbabilities(observations, into: probabilities)
+    }
+
+    /// One-hot rows of the action `act` returns (from a generator seeded 0): `actionProbabilities` of a
+    /// deterministic policy.
+    public func deterministicActionProbabilities(_ observations: MatrixView, into probabilities: MatrixView) throws {
+        try checkScores(observations, probabilities)
+        var chosen = [Int32](repeating: 0, count: observations.rows)
+        var generator = RandomGenerator(seed: 0)
+        try chosen.withUnsafeMutableBufferPointer {
+            try act(observations, into: $0, logProbabilities: nil, using: &generator)
+        }
+        probabilities.fill(0)
+        for r in 0..<observations.rows { probabilities[r, Int(chosen[r])] = 1 }
     }
 
     /// Throws unless `observations` (`B x D`) and `actions` (`B` entries) fit this policy; the check

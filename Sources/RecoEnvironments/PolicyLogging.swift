@@ -25,6 +25,30 @@ public enum PolicyLogging {
         }
         return log
     }
+
+    /// Logs exactly the users (episodes) `0..<episodes` of the set `seed` (`FixedEpisodes.run`), each to
+    /// its end: the interactions in the order they happen, `user` the episode's index and `time` the
+    /// step within it. The same seed gives every policy the same users.
+    ///
+    /// Throws what `FixedEpisodes.run` throws, and `LoggedDataError.invalid` for a propensity that is
+    /// not in (0, 1].
+    public static func log(_ policy: Policy, on environment: BatchedEnvironment, episodes: Int, seed: UInt64,
+                           generator: inout RandomGenerator) throws -> [LoggedInteraction] {
+        var log: [LoggedInteraction] = []
+        try FixedEpisodes.run(environment, episodes: episodes, seed: seed, policy: policy, generator: &generator,
+                              logProbabilities: true) { step in
+            let propensity = min(1, exp(step.logProbability))
+            guard propensity > 0, propensity.isFinite else {
+                throw LoggedDataError.invalid(field: "logProbabilities[\(step.copy)]", value: "\(step.logProbability)",
+                                              expected: "the log-probability of the chosen action, so that its exp is in (0, 1]")
+            }
+            let row = step.observations.rowPointer(step.copy)
+            let context = Array(UnsafeBufferPointer(start: row, count: step.observations.columns))
+            log.append(try LoggedInteraction(context: context, action: step.action, propensity: propensity,
+                                             reward: step.reward, user: step.episode, time: Double(step.time)))
+        }
+        return log
+    }
 }
 
 /// Steps a batched environment with a policy one vector step at a time and records each copy's

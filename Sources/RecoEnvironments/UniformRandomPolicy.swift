@@ -29,4 +29,8 @@ public final class UniformRandomPolicy: Policy, @unchecked Sendable {
             for j in 0..<scores.columns { scores[r, j] = 1 / Float(actionCount) }
         }
     }
+
+    public func actionProbabilities(_ observations: MatrixView, into probabilities: MatrixView) throws {
+        try scores(observations, into: probabilities)
+    }
 }

@@ -59,9 +59,8 @@ public struct BootstrapSettings: Equatable, Sendable, Codable {
 /// - self-normalised IPS: `sum w_i r_i / sum w_i` (0 when every weight is 0);
 /// - doubly robust: `(1/n) sum [ sum_a pi(a | x_i) rhat(x_i, a) + w_i (r_i - rhat(x_i, a_i)) ]`.
 ///
-/// The target's probabilities come from its `scores` when its `scoreKind` is `.probability`;
-/// otherwise the target is taken as deterministic, with probability 1 for the action `act` returns
-/// (drawn from a generator seeded 0) and 0 for the others.
+/// The target's probabilities are its `actionProbabilities`: the distribution its `act` draws from
+/// (one-hot for a deterministic policy, such as any greedy one).
 public enum OffPolicyEstimators {
     /// The IPS estimate of `target` on `log`.
     public static func ips(_ target: Policy, on log: [LoggedInteraction],
@@ -150,32 +149,22 @@ public enum OffPolicyEstimators {
         }
         let contexts = Matrix(rows: log.count, columns: width, values: values)
         var result = [[Double]](repeating: [Double](repeating: 0, count: actions), count: log.count)
-        if target.scoreKind == .probability {
-            let scores = Matrix(rows: log.count, columns: actions)
-            try target.scores(contexts.view, into: scores.view)
-            for i in 0..<log.count {
-                for a in 0..<actions {
-                    let p = Double(scores[i, a])
-                    guard p >= 0, p <= 1 + 1e-5 else {
-                        throw LoggedDataError.invalid(field: "target scores[\(i), \(a)]", value: "\(p)",
-                                                      expected: "a probability in [0, 1] (scoreKind is probability)")
-                    }
-                    result[i][a] = min(p, 1)
+        let probabilities = Matrix(rows: log.count, columns: actions)
+        try target.actionProbabilities(contexts.view, into: probabilities.view)
+        for i in 0..<log.count {
+            var total = 0.0
+            for a in 0..<actions {
+                let p = Double(probabilities[i, a])
+                guard p >= 0, p <= 1 + 1e-5 else {
+                    throw LoggedDataError.invalid(field: "target probabilities[\(i), \(a)]", value: "\(p)",
+                                                  expected: "a probability in [0, 1]")
                 }
+                result[i][a] = min(p, 1)
+                total += p
             }
-        } else {
-            var chosen = [Int32](repeating: 0, count: log.count)
-            var generator = RandomGenerator(seed: 0)
-            try chosen.withUnsafeMutableBufferPointer {
-                try target.act(contexts.view, into: $0, logProbabilities: nil, using: &generator)
-            }
-            for i in 0..<log.count {
-                let a = Int(chosen[i])
-                guard (0..<actions).contains(a) else {
-                    throw LoggedDataError.invalid(field: "target action for log[\(i)]", value: "\(a)",
-                                                  expected: "an action in 0..<\(actions)")
-                }
-                result[i][a] = 1
+            guard abs(total - 1) < 1e-3 else {
+                throw LoggedDataError.invalid(field: "target probabilities[\(i)]", value: "summing to \(total)",
+                                              expected: "a distribution over the \(actions) actions (summing to 1)")
             }
         }
         withExtendedLifetime(contexts) {}

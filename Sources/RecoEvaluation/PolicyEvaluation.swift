@@ -58,67 +58,37 @@ public enum PolicyEvaluation {
         String(format: "%.\(decimals)f", Double(value)) + " ± " + String(format: "%.\(decimals)f", Double(halfWidth))
     }
 
-    /// The return of each episode `k` in `0..<episodes` of the set `seed` under `policy`, at index `k`.
+    /// The return and the length (steps) of each episode `k` in `0..<episodes` of the set `seed` under
+    /// `policy`, at index `k` (`FixedEpisodes.run`); `progress` hears the number of
+    /// finished episodes each time one finishes.
     /// Every episode runs to its end. Exploring policies draw from `generator` (over all copies'
     /// observations at once, so their draws, unlike the episodes, depend on the number of copies).
     /// Throws for an environment that cannot start numbered episodes, a non-discrete action space, or
     /// episodes unfinished after `maxSteps` environment steps (summed over copies).
+    public static func episodeOutcomes(_ environment: BatchedEnvironment, episodes: Int, seed: UInt64, policy: Policy,
+                                       generator: inout RandomGenerator, maxSteps: Int = 10_000_000,
+                                       progress: (Int) -> Void = { _ in }) throws -> (returns: [Float], lengths: [Int]) {
+        var returns = [Float](repeating: 0, count: max(0, episodes))
+        var lengths = [Int](repeating: 0, count: max(0, episodes))
+        var finished = 0
+        try FixedEpisodes.run(environment, episodes: episodes, seed: seed, policy: policy, generator: &generator,
+                              maxSteps: maxSteps) { step in
+            returns[step.episode] += step.reward
+            lengths[step.episode] += 1
+            if step.done {
+                finished += 1
+                progress(finished)
+            }
+        }
+        return (returns, lengths)
+    }
+
+    /// The return of each episode `k` in `0..<episodes` of the set `seed` under `policy`, at index `k`
+    /// (see `episodeOutcomes`).
     public static func episodeReturns(_ environment: BatchedEnvironment, episodes: Int, seed: UInt64, policy: Policy,
                                       generator: inout RandomGenerator, maxSteps: Int = 10_000_000) throws -> [Float] {
-        guard episodes >= 1 else {
-            throw PolicyError.shapeMismatch(field: "episodes", value: "\(episodes)", expected: "at least 1")
-        }
-        guard environment.actionSpace.width == 1 else {
-            throw PolicyError.shapeMismatch(field: "actionSpace", value: "\(environment.actionSpace)",
-                                            expected: "a discrete space (one action per observation)")
-        }
-        guard let indexed = environment as? EpisodeIndexedEnvironment else {
-            throw PolicyError.shapeMismatch(field: "environment", value: "\(type(of: environment))",
-                                            expected: "an EpisodeIndexedEnvironment (such as VectorEnvironment)")
-        }
-        let copies = environment.copies
-        // Every copy in a valid state (copies beyond the episodes keep running but are never counted).
-        environment.reset(seed: seed)
-        var running = [Int](repeating: -1, count: copies)   // the episode each copy runs, -1 for none
-        var partial = [Float](repeating: 0, count: copies)
-        var returns = [Float](repeating: 0, count: episodes)
-        var next = 0, remaining = episodes
-        for copy in 0..<min(copies, episodes) {
-            indexed.startEpisode(next, seed: seed, inCopy: copy)
-            running[copy] = next
-            next += 1
-        }
-        var actions = [Int32](repeating: 0, count: copies)
-        var steps = 0
-        while remaining > 0 {
-            guard steps < maxSteps else {
-                throw PolicyError.shapeMismatch(field: "maxSteps", value: "\(maxSteps)",
-                                                expected: "enough environment steps to finish all \(episodes) episodes (\(remaining) unfinished)")
-            }
-            try actions.withUnsafeMutableBufferPointer {
-                try policy.act(environment.observations, into: $0, logProbabilities: nil, using: &generator)
-            }
-            actions.withUnsafeBufferPointer { environment.step($0) }
-            steps += copies
-            let rewards = environment.rewards, terminated = environment.terminated, truncated = environment.truncated
-            for copy in 0..<copies where running[copy] >= 0 {
-                partial[copy] += rewards[copy]
-                guard terminated[copy] || truncated[copy] else { continue }
-                returns[running[copy]] = partial[copy]
-                partial[copy] = 0
-                remaining -= 1
-                if next < episodes {
-                    // Replaces the state the copy auto-reset to: that one depends on the draws so far.
-                    indexed.startEpisode(next, seed: seed, inCopy: copy)
-                    running[copy] = next
-                    next += 1
-                } else {
-                    running[copy] = -1
-                }
-            }
-            _ = environment.drainCompletedEpisodes()
-        }
-        return returns
+        try episodeOutcomes(environment, episodes: episodes, seed: seed, policy: policy, generator: &generator,
+                            maxSteps: maxSteps).returns
     }
 
     /// Runs episodes `0..<episodes` of the set `seed` (the same users or start states for every policy,

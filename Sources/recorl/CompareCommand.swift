@@ -13,7 +13,7 @@ struct CompareCommand: ParsableCommand {
 
     @Option(help: "Environment: \(EnvironmentCatalog.standard.names.joined(separator: ", ")).") var env = "marketing"
     @Option(help: "Comma-separated algorithms among \(AlgorithmRegistry.standard.names.joined(separator: ", ")).")
-    var algos: String = AlgorithmRegistry.standard.names.joined(separator: ",")
+    var algos: String = AlgorithmRegistry.standard.names(of: .deepRL).joined(separator: ",")
     @Option(parsing: .unconditional, help: "Seeds per algorithm (seeds 1...N).") var seeds: Int = 3
     @Option(parsing: .unconditional, help: "Environment steps per run (default: the environment's own for each algorithm).") var steps: Int?
     @Option(parsing: .unconditional, help: "Environment copies stepped together.") var envs: Int = 8

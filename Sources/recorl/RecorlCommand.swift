@@ -9,7 +9,8 @@ struct RecorlCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recorl",
         abstract: "Deep reinforcement learning for recommender systems on a BLAS-backed engine.",
-        subcommands: [TrainCommand.self, EvaluateCommand.self, ExplainCommand.self, CompareCommand.self, DemoCommand.self])
+        subcommands: [TrainCommand.self, EvaluateCommand.self, ExplainCommand.self, CompareCommand.self, ABCommand.self,
+                      LogCommand.self, OPECommand.self, DemoCommand.self])
 
     static func main() {
         // The engine's environment variables are checked before anything else uses them.

@@ -106,6 +106,14 @@ public final class CategoricalPolicy: ActorCriticPolicy, @unchecked Sendable {
         }
     }
 
+    /// Sampling mode: `pi` itself (the scores); greedy mode: one-hot rows of the most probable action.
+    public func actionProbabilities(_ observations: MatrixView, into probabilities: MatrixView) throws {
+        switch mode {
+        case .sampling: try scores(observations, into: probabilities)
+        case .greedy: try deterministicActionProbabilities(observations, into: probabilities)
+        }
+    }
+
     /// Forward pass, action choice, log-probabilities and values, chunk by chunk.
     private func run(_ observations: MatrixView, actions: UnsafeMutableBufferPointer<Int32>,
                      logProbabilities: UnsafeMutableBufferPointer<Float>?, values: UnsafeMutableBufferPointer<Float>?,
@@ -125,7 +133,10 @@ public final class CategoricalPolicy: ActorCriticPolicy, @unchecked Sendable {
                     Kernels.sampleCategorical(logits: logits, uniforms: replica.uniforms.elements.baseAddress!,
                                               into: actionBase + start)
                 }
-                if let logProbabilities {
+                if let logProbabilities, mode == .greedy {
+                    // The greedy choice is certain: its propensity is 1, whatever pi gives it.
+                    (logProbabilities.baseAddress! + start).update(repeating: 0, count: rows.count)
+                } else if let logProbabilities {
                     Kernels.categoricalStatistics(logits: logits, actions: actionBase + start,
                                                   logSumExp: replica.logSumExp.elements.baseAddress!,
                                                   entropy: replica.entropy.elements.baseAddress!,

@@ -38,4 +38,13 @@ public final class EpsilonGreedyPolicy: Policy, @unchecked Sendable {
     public func scores(_ observations: MatrixView, into scores: MatrixView) throws {
         try greedy.scores(observations, into: scores)
     }
+
+    /// `epsilon / A` for every action, plus `1 - epsilon` for the greedy policy's choice.
+    public func actionProbabilities(_ observations: MatrixView, into probabilities: MatrixView) throws {
+        try greedy.actionProbabilities(observations, into: probabilities)
+        let uniform = epsilon / Float(actionCount)
+        for r in 0..<probabilities.rows {
+            for a in 0..<probabilities.columns { probabilities[r, a] = (1 - epsilon) * probabilities[r, a] + uniform }
+        }
+    }
 }

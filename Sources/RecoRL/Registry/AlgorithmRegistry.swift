@@ -14,6 +14,8 @@ public struct AlgorithmEntry: @unchecked Sendable {
     public let summary: String
     /// The metrics every update reports, in column order (after the ones every run has).
     public let metrics: [Metric]
+    /// Deep RL agent or contextual-bandit baseline (`compare` defaults to the deep RL ones).
+    public let family: AlgorithmFamily
     /// The configuration type's name (for messages).
     public let configurationTypeName: String
     private let defaults: () -> AlgorithmConfiguration
@@ -24,13 +26,14 @@ public struct AlgorithmEntry: @unchecked Sendable {
     /// An entry whose configuration is `C`; `make` builds a fresh agent, `load` rebuilds one from a
     /// checkpoint read at a path (for messages).
     public init<C: AlgorithmConfiguration>(
-        name: String, summary: String, configuration: C.Type, metrics: [Metric],
+        name: String, summary: String, configuration: C.Type, metrics: [Metric], family: AlgorithmFamily = .deepRL,
         make: @escaping (C, EnvironmentSpaces, inout RandomGenerator) throws -> Agent,
         load: @escaping (Checkpoint, String) throws -> Agent
     ) {
         self.name = name
         self.summary = summary
         self.metrics = metrics
+        self.family = family
         configurationTypeName = String(describing: C.self)
         defaults = { C() }
         decoder = { try JSONDecoder().decode(C.self, from: $0) }
@@ -60,6 +63,14 @@ public struct AlgorithmEntry: @unchecked Sendable {
 
     /// The agent saved in `checkpoint` (read from `path`).
     public func loadAgent(from checkpoint: Checkpoint, path: String) throws -> Agent { try loader(checkpoint, path) }
+}
+
+/// What kind of learner an algorithm is.
+public enum AlgorithmFamily: String, Sendable, Codable {
+    /// A deep RL agent trained online on returns (DQN, A2C, PPO, SAC).
+    case deepRL
+    /// A contextual-bandit model learned from logged impressions or online (the RecoGym baselines).
+    case bandit
 }
 
 /// The algorithms an engine knows, by name. `standard` holds the built-in ones; an embedder or a test
@@ -98,6 +109,9 @@ public struct AlgorithmRegistry: Sendable {
 
     /// The registered names, in order.
     public var names: [String] { entries.map(\.name) }
+
+    /// The names of one family, in order.
+    public func names(of family: AlgorithmFamily) -> [String] { entries.filter { $0.family == family }.map(\.name) }
 
     /// The entry called `name`; throws an error listing the known names otherwise.
     public func entry(named name: String) throws -> AlgorithmEntry {
@@ -142,8 +156,8 @@ extension RegisteredAgent {
 
 extension AlgorithmEntry {
     /// The entry of a `RegisteredAgent` type (its metrics are the type's).
-    public init<A: RegisteredAgent>(name: String, summary: String, agent: A.Type) {
-        self.init(name: name, summary: summary, configuration: A.Configuration.self, metrics: A.metrics,
+    public init<A: RegisteredAgent>(name: String, summary: String, agent: A.Type, family: AlgorithmFamily = .deepRL) {
+        self.init(name: name, summary: summary, configuration: A.Configuration.self, metrics: A.metrics, family: family,
                   make: { configuration, spaces, generator in try A(configuration: configuration, spaces: spaces, generator: &generator) },
                   load: { checkpoint, path in try A(checkpoint: checkpoint, path: path) })
     }

@@ -11,7 +11,7 @@ import RecoTensor
 /// `greedyPolicy` acts on the model's best guess. `explorationPolicy` is the policy it collects data
 /// with: uniform random for batch models (RecoGym's logging policy), the model's exploring choice for
 /// online ones.
-public final class BanditAgent<Model: BanditModel>: RegisteredAgent {
+public final class BanditAgent<Model: BanditModel>: RegisteredAgent, LoggedDataLearner {
     public typealias Configuration = Model.Configuration
     public static var metrics: [Metric] { [] }
     public let model: Model
@@ -39,6 +39,10 @@ public final class BanditAgent<Model: BanditModel>: RegisteredAgent {
                                    actionCount: spaces.actionCount))
     }
 
+    /// True for batch models, false for online ones.
+    public var fitsLoggedData: Bool { !Model.learnsOnline }
+    public var learnsFromData: Bool { Model.learnsFromData }
+
     /// Fits the model to `log` afresh (see `BanditModel.fit`).
     public func fit(_ log: [LoggedInteraction], using generator: inout RandomGenerator) throws {
         try model.fit(log, using: &generator)
@@ -52,6 +56,19 @@ public final class BanditAgent<Model: BanditModel>: RegisteredAgent {
     }
 
     public func makeTrainer() -> Trainer { BanditTrainer(agent: self) }
+}
+
+/// An agent that learns from a log of impressions another policy chose, rather than from its own
+/// experience: how the A/B harness tells the baselines it fits to one shared log from the agents it
+/// trains online.
+public protocol LoggedDataLearner: Agent {
+    /// Whether the agent is meant to be fitted to a uniformly random log (true) rather than trained
+    /// online on its own choices (false; it can still `fit` a log).
+    var fitsLoggedData: Bool { get }
+    /// Whether fitting changes anything (false for rules that read only the context).
+    var learnsFromData: Bool { get }
+    /// Learns from `log` afresh.
+    func fit(_ log: [LoggedInteraction], using generator: inout RandomGenerator) throws
 }
 
 extension BanditAgent {

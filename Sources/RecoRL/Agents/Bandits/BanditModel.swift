@@ -26,6 +26,9 @@ public protocol BanditModel: AnyObject, Sendable {
     static var learnsOnline: Bool { get }
     /// What `scores` gives per action (nil: the model has no per-action scores).
     static var scoreKind: ActionScoreKind? { get }
+    /// Whether the model learns anything from data (false for rules that read only the context, such
+    /// as uniform random or per-user counts, which act the same fitted or not).
+    static var learnsFromData: Bool { get }
 
     /// An unfitted model. Throws `ConfigurationError` when the sizes do not suit the model (for example
     /// a context layout it cannot read, or features that would not fit in memory).
@@ -58,6 +61,10 @@ public protocol BanditModel: AnyObject, Sendable {
     func explore(_ contexts: MatrixView, into actions: UnsafeMutableBufferPointer<Int32>,
                  logProbabilities: UnsafeMutableBufferPointer<Float>?, using generator: inout RandomGenerator)
 
+    /// `P(a | context)` of `act` (or of `explore`, when `exploring`) for every action and context
+    /// (`B x A`). The default is for deterministic choices: one-hot rows of the action chosen.
+    func actionProbabilities(_ contexts: MatrixView, into probabilities: MatrixView, exploring: Bool)
+
     /// What the model has learned, as named tensors, for checkpoints (an empty store for a model that
     /// learns nothing).
     func parameters() -> ParameterStore
@@ -69,6 +76,7 @@ public protocol BanditModel: AnyObject, Sendable {
 
 extension BanditModel {
     public static var learnsOnline: Bool { false }
+    public static var learnsFromData: Bool { true }
 
     public func update(_ batch: [LoggedInteraction], using generator: inout RandomGenerator) throws {
         throw LoggedDataError.invalid(field: "update", value: Self.algorithm,
@@ -86,6 +94,20 @@ extension BanditModel {
     public func explore(_ contexts: MatrixView, into actions: UnsafeMutableBufferPointer<Int32>,
                         logProbabilities: UnsafeMutableBufferPointer<Float>?, using generator: inout RandomGenerator) {
         act(contexts, into: actions, logProbabilities: logProbabilities, using: &generator)
+    }
+
+    public func actionProbabilities(_ contexts: MatrixView, into probabilities: MatrixView, exploring: Bool) {
+        var chosen = [Int32](repeating: 0, count: contexts.rows)
+        var generator = RandomGenerator(seed: 0)
+        chosen.withUnsafeMutableBufferPointer {
+            if exploring {
+                explore(contexts, into: $0, logProbabilities: nil, using: &generator)
+            } else {
+                act(contexts, into: $0, logProbabilities: nil, using: &generator)
+            }
+        }
+        probabilities.fill(0)
+        for r in 0..<contexts.rows { probabilities[r, Int(chosen[r])] = 1 }
     }
 
     /// Throws unless every interaction of `log` has a context of `observationWidth` values and an action

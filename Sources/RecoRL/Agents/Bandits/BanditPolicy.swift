@@ -31,4 +31,9 @@ public final class BanditPolicy<Model: BanditModel>: Policy, @unchecked Sendable
         try checkScores(observations, scores)
         model.scores(observations, into: scores)
     }
+
+    public func actionProbabilities(_ observations: MatrixView, into probabilities: MatrixView) throws {
+        try checkScores(observations, probabilities)
+        model.actionProbabilities(observations, into: probabilities, exploring: explores)
+    }
 }

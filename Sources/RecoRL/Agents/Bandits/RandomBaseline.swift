@@ -8,6 +8,7 @@ import RecoTensor
 public final class RandomBaseline: BanditModel, @unchecked Sendable {
     public static let algorithm = "random"
     public static let scoreKind: ActionScoreKind? = .probability
+    public static let learnsFromData = false
     public let configuration: NoHyperparameters
     public let observationWidth: Int
     public let actionCount: Int
@@ -32,6 +33,10 @@ public final class RandomBaseline: BanditModel, @unchecked Sendable {
                     logProbabilities: UnsafeMutableBufferPointer<Float>?, using generator: inout RandomGenerator) {
         for i in 0..<actions.count { actions[i] = Int32(generator.index(below: actionCount)) }
         logProbabilities?.update(repeating: -log(Float(actionCount)))
+    }
+
+    public func actionProbabilities(_ contexts: MatrixView, into probabilities: MatrixView, exploring: Bool) {
+        scores(contexts, into: probabilities)
     }
 
     public func parameters() -> ParameterStore { ParameterStore(shapes: []) }

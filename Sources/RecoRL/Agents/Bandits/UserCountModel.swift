@@ -13,6 +13,7 @@ import RecoTensor
 public final class UserCountModel: BanditModel, @unchecked Sendable {
     public static let algorithm = "user-count"
     public static let scoreKind: ActionScoreKind? = .probability
+    public static let learnsFromData = false
     public let configuration: UserCountConfiguration
     public let observationWidth: Int
     public let actionCount: Int
@@ -63,6 +64,10 @@ public final class UserCountModel: BanditModel, @unchecked Sendable {
                 logProbabilities?[r] = log(probabilities[chosen])
             }
         }
+    }
+
+    public func actionProbabilities(_ contexts: MatrixView, into probabilities: MatrixView, exploring: Bool) {
+        scores(contexts, into: probabilities)
     }
 
     public func parameters() -> ParameterStore { ParameterStore(shapes: []) }

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import RecoEvaluation
+import RecoExperiments
+import RecoRL
+import RecoTensor
+
+/// `recorl ope`: estimates a policy's CTR from a RecoGym log without running it.
+struct OPECommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ope",
+        abstract: "Estimate a policy's CTR on a RecoGym log (IPS, clipped IPS, SNIPS, doubly robust) with bootstrap intervals.")
+
+    @Option(help: "RecoGym CSV log (columns t,u,z,v,a,c,ps,ps-a) to evaluate on.") var log: String
+    @Option(help: "Agent to fit and evaluate: \(AlgorithmRegistry.standard.names(of: .bandit).joined(separator: ", ")).") var agent: String?
+    @Option(help: "Checkpoint of a trained agent to evaluate instead of --agent.") var checkpoint: String?
+    @Option(help: "Log to fit the agent and the reward model on (default: the first half of --log's users).") var trainLog: String?
+    @Option(parsing: .unconditional, help: "Products in the catalogue (default: inferred from the logs).") var products: Int?
+    @Option(parsing: .unconditional, help: "Largest importance weight of clipped IPS.") var maxWeight = 10.0
+    @Option(parsing: .unconditional, help: "Bootstrap resamples per interval.") var resamples = 1_000
+    @Option(parsing: .unconditional, help: "Seed of the bootstrap and the agent.") var seed: UInt64 = 0
+    @Option(help: "Write the report as JSON to this file.") var json: String?
+
+    mutating func validate() throws {
+        try Bounds.requirePath(log, flag: "--log")
+        try Bounds.requirePositive(resamples, atMost: 100_000, flag: "--resamples")
+        if let products { try Bounds.requirePositive(products, atMost: 100_000, flag: "--products") }
+        if let json { try Bounds.requirePath(json, flag: "--json") }
+    }
+
+    func run() throws {
+        var request = OffPolicyRequest(log: log)
+        request.agent = agent
+        request.checkpoint = checkpoint
+        request.trainLog = trainLog
+        request.products = products
+        request.maxWeight = maxWeight
+        request.bootstrap = BootstrapSettings(resamples: resamples, seed: seed)
+        let report = try OffPolicyReport.run(request)
+        print(report.table())
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(report).write(to: URL(fileURLWithPath: json), options: .atomic)
+            print("wrote \(json)")
+        }
+    }
+}

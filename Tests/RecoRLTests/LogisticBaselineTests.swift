@@ -305,3 +305,23 @@ enum LogisticFixtures {
         }
     }
 }
+
+/// RecoGym's training size, timed: `RECORL_LOGISTIC_TIMING=1 swift test -c release ... --filter LogisticBaselineTiming`.
+@Suite struct LogisticBaselineTimingTests {
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["RECORL_LOGISTIC_TIMING"] != nil))
+    func fitTimesAtRecoGymScale() throws {
+        let p = 10
+        let log = try LogisticFixtures.log(products: p, rows: 375_000, seed: 51, maxCount: 6) { context, a in
+            0.01 + 0.004 * Double(context[a])
+        }
+        var generator = RandomGenerator(seed: 1)
+        let poly = try LogisticPolyModel(configuration: LogisticRegressionConfiguration(), observationWidth: 2 * p, actionCount: p)
+        let ips = try LogisticIPSModel(configuration: LogisticRegressionConfiguration(), observationWidth: 2 * p, actionCount: p)
+        let clock = ContinuousClock()
+        let polyTime = try clock.measure { try poly.fit(log, using: &generator) }
+        let ipsTime = try clock.measure { try ips.fit(log, using: &generator) }
+        print("likelihood P=\(p), \(log.count) impressions: \(polyTime), \(poly.lastFit.iterations) Newton steps, converged \(poly.lastFit.converged)")
+        print("logreg-ips P=\(p), \(log.filter { $0.reward > 0 }.count) clicks: \(ipsTime), \(ips.lastFit.iterations) Newton steps, converged \(ips.lastFit.converged)")
+        #expect(poly.lastFit.converged && ips.lastFit.converged)
+    }
+}

@@ -89,6 +89,8 @@ public struct AlgorithmRegistry: Sendable {
         .organicCount,
         .userCount,
         .banditCount,
+        .likelihood,
+        .logisticIPS,
     ])
 
     private init(unchecked entries: [AlgorithmEntry]) { self.entries = entries }

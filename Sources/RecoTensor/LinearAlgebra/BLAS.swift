@@ -32,6 +32,33 @@ public enum BLAS {
                     c.base, Int32(max(1, c.rowStride)))
     }
 
+    /// `c = alpha * aᵀ a + beta * c` for an `n` x `f` matrix `a` and an `f` x `f` matrix `c`, written to
+    /// the lower triangle of `c` only (entries `(i, j)` with `j <= i`; the strict upper triangle is left
+    /// as it was): `ssyrk`, half the work of `gemm` for a Gram matrix such as `Xᵀ W X`.
+    public static func syrkLower(_ a: MatrixView, into c: MatrixView, alpha: Float = 1, beta: Float = 0) {
+        let f = a.columns
+        precondition(c.rows == f && c.columns == f, "syrk shapes: a \(a.rows)x\(f), c \(c.rows)x\(c.columns)")
+        if f == 0 { return }
+        ThreadPolicy.ensureApplied()
+        if a.rows == 0 {
+            for i in 0..<f { let row = c.rowPointer(i); for j in 0...i { row[j] *= beta } }
+            return
+        }
+        cblas_ssyrk(CblasRowMajor, CblasLower, CblasTrans, Int32(f), Int32(a.rows), alpha,
+                    a.base, Int32(max(1, a.rowStride)), beta, c.base, Int32(max(1, c.rowStride)))
+    }
+
+    /// The double-precision `syrkLower`: `c = alpha * aᵀ a + beta * c` for a row-major `rows` x `columns`
+    /// matrix `a` and a `columns` x `columns` matrix `c` (lower triangle only): `dsyrk`, for Gram
+    /// matrices whose entries cancel (a multinomial Hessian) or are summed over many rows.
+    public static func syrkLower(rows: Int, columns: Int, _ a: UnsafePointer<Double>, into c: UnsafeMutablePointer<Double>,
+                                 alpha: Double = 1, beta: Double = 0) {
+        if rows == 0 || columns == 0 { return }
+        ThreadPolicy.ensureApplied()
+        cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, Int32(columns), Int32(rows), alpha,
+                    a, Int32(columns), beta, c, Int32(columns))
+    }
+
     /// `y = alpha * op(a) * x + beta * y` for vectors `x` and `y`.
     public static func gemv(_ a: MatrixView, transpose: Bool = false,
                             _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,

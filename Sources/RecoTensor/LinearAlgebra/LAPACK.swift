@@ -1,7 +1,7 @@
 import CBLAS
 
 /// Wrappers over the LAPACK factorisations the engine needs: QR (orthogonal initialisation), Cholesky
-/// (solving the ridge systems of linear bandits) and the SVD (item embeddings from interaction matrices).
+/// (solving the ridge systems of linear bandits and the Newton steps of logistic regressions) and the SVD (item embeddings from interaction matrices).
 ///
 /// Inputs are never modified; results come back as new matrices. A factorisation that fails on the
 /// given numbers throws `LinearAlgebraError` instead of stopping the program.
@@ -42,6 +42,19 @@ public enum LAPACK {
         if info > 0 { throw LinearAlgebraError.notPositiveDefinite(routine: "sposv", leadingMinor: Int(info)) }
         try check("sposv", info)
         return x
+    }
+
+    /// Solves `a * x = b` in place in double precision for a symmetric positive definite `a` (`n` x `n`,
+    /// row-major; only its lower triangle is read) and one right-hand side `b` (`n` values): `dposv`, for
+    /// Newton steps whose Hessians are too ill-conditioned for single precision. On return `b` holds
+    /// `x` and `a` its Cholesky factor. Throws `notPositiveDefinite` when `a` is not.
+    public static func choleskySolve(order n: Int, _ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>) throws {
+        if n == 0 { return }
+        ThreadPolicy.ensureApplied()
+        // The row-major lower triangle is the column-major upper one: no transposed copy of `a` is made.
+        let info = LAPACKE_dposv(Int32(LAPACK_COL_MAJOR), Int8(UInt8(ascii: "U")), Int32(n), 1, a, Int32(n), b, Int32(n))
+        if info > 0 { throw LinearAlgebraError.notPositiveDefinite(routine: "dposv", leadingMinor: Int(info)) }
+        try check("dposv", info)
     }
 
     /// Thin singular value decomposition `a = u * diag(s) * vt` of an `m` x `n` matrix: `u` is

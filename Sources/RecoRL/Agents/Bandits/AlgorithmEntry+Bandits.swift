@@ -15,4 +15,12 @@ extension AlgorithmEntry {
     public static let banditCount = AlgorithmEntry(
         name: BanditCountModel.algorithm, summary: "Beta-posterior click rate per last viewed product and action (RecoGym's BanditCount)",
         agent: BanditAgent<BanditCountModel>.self, family: .bandit)
+    /// RecoGym's logistic regression of clicks.
+    public static let likelihood = AlgorithmEntry(
+        name: LogisticPolyModel.algorithm, summary: "logistic regression of clicks on view counts, action and their products (RecoGym's LogregPoly, 'Likelihood')",
+        agent: BanditAgent<LogisticPolyModel>.self, family: .bandit)
+    /// RecoGym's inverse-propensity-weighted multinomial logistic regression.
+    public static let logisticIPS = AlgorithmEntry(
+        name: LogisticIPSModel.algorithm, summary: "multinomial logistic regression of clicked actions on view counts, weighted 1 / propensity (RecoGym's LogregMulticlassIps)",
+        agent: BanditAgent<LogisticIPSModel>.self, family: .bandit)
 }

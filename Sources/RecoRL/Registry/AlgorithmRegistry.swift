@@ -78,6 +78,9 @@ public struct AlgorithmRegistry: Sendable {
         .organicCount,
         .userCount,
         .banditCount,
+        .linUCB,
+        .thompson,
+        .neuralIPS,
     ])
 
     private init(unchecked entries: [AlgorithmEntry]) { self.entries = entries }

@@ -16,3 +16,18 @@ extension AlgorithmEntry {
         name: BanditCountModel.algorithm, summary: "Beta-posterior click rate per last viewed product and action (RecoGym's BanditCount)",
         agent: BanditAgent<BanditCountModel>.self)
 }
+
+extension AlgorithmEntry {
+    /// LinUCB, the disjoint model.
+    public static let linUCB = AlgorithmEntry(
+        name: LinUCBModel.algorithm, summary: "per-action ridge regression on the context, explored by upper confidence bounds (Li et al. 2010)",
+        agent: BanditAgent<LinUCBModel>.self)
+    /// Linear Thompson sampling.
+    public static let thompson = AlgorithmEntry(
+        name: ThompsonSamplingModel.algorithm, summary: "per-action Bayesian linear regression, explored by posterior draws (Agrawal & Goyal 2013)",
+        agent: BanditAgent<ThompsonSamplingModel>.self)
+    /// A softmax MLP policy fitted on the clipped-IPS objective.
+    public static let neuralIPS = AlgorithmEntry(
+        name: NeuralIPSModel.algorithm, summary: "MLP softmax policy fitted to the clipped-IPS estimate of its reward (RecoGym's NN-IPS, made to learn)",
+        agent: BanditAgent<NeuralIPSModel>.self)
+}

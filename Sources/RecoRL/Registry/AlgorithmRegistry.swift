@@ -91,6 +91,9 @@ public struct AlgorithmRegistry: Sendable {
         .banditCount,
         .likelihood,
         .logisticIPS,
+        .linUCB,
+        .thompson,
+        .neuralIPS,
     ])
 
     private init(unchecked entries: [AlgorithmEntry]) { self.entries = entries }

@@ -55,6 +55,26 @@ public enum LAPACK {
         let info = LAPACKE_dposv(Int32(LAPACK_COL_MAJOR), Int8(UInt8(ascii: "U")), Int32(n), 1, a, Int32(n), b, Int32(n))
         if info > 0 { throw LinearAlgebraError.notPositiveDefinite(routine: "dposv", leadingMinor: Int(info)) }
         try check("dposv", info)
+    /// Cholesky factorisation in place (`spotrf`) of the symmetric positive definite `n` x `n` row-major
+    /// matrix at `a`: its lower triangle is overwritten with `L`, `a = L Lᵀ`; the strict upper triangle is
+    /// left as it was (routines reading the factor read the lower triangle only). For callers that keep
+    /// factors of their own, such as the per-action ridge systems of linear bandits, and refactor them
+    /// without allocating. Throws `notPositiveDefinite` when `a` is not (the lower triangle is then partly
+    /// overwritten).
+    public static func choleskyFactor(_ a: UnsafeMutablePointer<Float>, order n: Int) throws {
+        if n == 0 { return }
+        ThreadPolicy.ensureApplied()
+        let info = LAPACKE_spotrf(rowMajor, Int8(UInt8(ascii: "L")), Int32(n), a, Int32(n))
+        if info > 0 { throw LinearAlgebraError.notPositiveDefinite(routine: "spotrf", leadingMinor: Int(info)) }
+        try check("spotrf", info)
+    }
+
+    /// Solves `a x = b` in place (`spotrs`) for the `n` values at `b`, given the lower Cholesky factor
+    /// of `a` that `choleskyFactor` left at `factor` (`n` x `n` row-major).
+    public static func choleskySolve(factor: UnsafePointer<Float>, order n: Int, _ b: UnsafeMutablePointer<Float>) throws {
+        if n == 0 { return }
+        ThreadPolicy.ensureApplied()
+        try check("spotrs", LAPACKE_spotrs(rowMajor, Int8(UInt8(ascii: "L")), Int32(n), 1, factor, Int32(n), b, 1))
     }
 
     /// Thin singular value decomposition `a = u * diag(s) * vt` of an `m` x `n` matrix: `u` is

@@ -23,4 +23,16 @@ extension AlgorithmEntry {
     public static let logisticIPS = AlgorithmEntry(
         name: LogisticIPSModel.algorithm, summary: "multinomial logistic regression of clicked actions on view counts, weighted 1 / propensity (RecoGym's LogregMulticlassIps)",
         agent: BanditAgent<LogisticIPSModel>.self, family: .bandit)
+    /// LinUCB, the disjoint model.
+    public static let linUCB = AlgorithmEntry(
+        name: LinUCBModel.algorithm, summary: "per-action ridge regression on the context, explored by upper confidence bounds (Li et al. 2010)",
+        agent: BanditAgent<LinUCBModel>.self, family: .bandit)
+    /// Linear Thompson sampling.
+    public static let thompson = AlgorithmEntry(
+        name: ThompsonSamplingModel.algorithm, summary: "per-action Bayesian linear regression, explored by posterior draws (Agrawal & Goyal 2013)",
+        agent: BanditAgent<ThompsonSamplingModel>.self, family: .bandit)
+    /// A softmax MLP policy fitted on the clipped-IPS objective.
+    public static let neuralIPS = AlgorithmEntry(
+        name: NeuralIPSModel.algorithm, summary: "MLP softmax policy fitted to the clipped-IPS estimate of its reward (RecoGym's NN-IPS, made to learn)",
+        agent: BanditAgent<NeuralIPSModel>.self, family: .bandit)
 }

@@ -112,3 +112,158 @@ public struct LogisticRegressionConfiguration: AlgorithmConfiguration, Equatable
 
     public func encode(to encoder: Encoder) throws { try ConfigurationEncoding.encodeAll(self, to: encoder) }
 }
+
+/// LinUCB's settings (Li et al. 2010, the disjoint model): `alpha` scales the confidence bonus,
+/// `lambda` the ridge prior; the features are the context's values (`LinearFeatures`).
+public struct LinUCBConfiguration: AlgorithmConfiguration, Equatable {
+    /// Width of the upper confidence bound, in standard deviations of the estimate (>= 0; 0 is greedy).
+    public var alpha: Float = 1
+    /// Ridge regularisation, `A_a = lambda I + sum x xᵀ` (> 0).
+    public var lambda: Float = 1
+    /// Append a constant feature 1 (a per-action base rate).
+    public var intercept = true
+    /// Map every context value `x` to `sign(x) log(1 + |x|)` (for counts).
+    public var logFeatures = false
+
+    public init() {}
+
+    public func validate() throws {
+        try ConfigurationError.require(alpha >= 0 && alpha.isFinite, "alpha", alpha, "a finite number >= 0")
+        try ConfigurationError.require(lambda > 0 && lambda.isFinite, "lambda", lambda, "a finite number above 0")
+    }
+
+    public var summary: String { "alpha \(alpha), lambda \(lambda), intercept \(intercept), logFeatures \(logFeatures)" }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case alpha, lambda, intercept, logFeatures }
+
+    public init(from decoder: Decoder) throws {
+        let values = try PartialConfigurationDecoder<CodingKeys>(decoder)
+        let defaults = LinUCBConfiguration()
+        alpha = try values.field(.alpha, defaults.alpha)
+        lambda = try values.field(.lambda, defaults.lambda)
+        intercept = try values.field(.intercept, defaults.intercept)
+        logFeatures = try values.field(.logFeatures, defaults.logFeatures)
+    }
+
+    public func encode(to encoder: Encoder) throws { try ConfigurationEncoding.encodeAll(self, to: encoder) }
+}
+
+/// Linear Thompson sampling's settings (Agrawal & Goyal 2013): the posterior of action `a` is
+/// `N(theta_a, v² A_a⁻¹)` over the ridge statistics LinUCB keeps.
+public struct ThompsonSamplingConfiguration: AlgorithmConfiguration, Equatable {
+    /// Scale of the posterior's standard deviation (>= 0; 0 is greedy).
+    public var v: Float = 0.25
+    /// Ridge regularisation (the prior precision), `A_a = lambda I + sum x xᵀ` (> 0).
+    public var lambda: Float = 1
+    /// Append a constant feature 1 (a per-action base rate).
+    public var intercept = true
+    /// Map every context value `x` to `sign(x) log(1 + |x|)` (for counts).
+    public var logFeatures = false
+    /// Further posterior draws per decision for the Monte-Carlo estimate of the chosen action's
+    /// propensity (0 to 65,536; 0 logs propensity 1).
+    public var propensityDraws = 64
+
+    public init() {}
+
+    public func validate() throws {
+        try ConfigurationError.require(v >= 0 && v.isFinite, "v", v, "a finite number >= 0")
+        try ConfigurationError.require(lambda > 0 && lambda.isFinite, "lambda", lambda, "a finite number above 0")
+        try ConfigurationLimits.require(propensityDraws, in: 0...65_536, "propensityDraws")
+    }
+
+    public var summary: String {
+        "v \(v), lambda \(lambda), intercept \(intercept), logFeatures \(logFeatures), \(propensityDraws) propensity draws"
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case v, lambda, intercept, logFeatures, propensityDraws }
+
+    public init(from decoder: Decoder) throws {
+        let values = try PartialConfigurationDecoder<CodingKeys>(decoder)
+        let defaults = ThompsonSamplingConfiguration()
+        v = try values.field(.v, defaults.v)
+        lambda = try values.field(.lambda, defaults.lambda)
+        intercept = try values.field(.intercept, defaults.intercept)
+        logFeatures = try values.field(.logFeatures, defaults.logFeatures)
+        propensityDraws = try values.field(.propensityDraws, defaults.propensityDraws)
+    }
+
+    public func encode(to encoder: Encoder) throws { try ConfigurationEncoding.encodeAll(self, to: encoder) }
+}
+
+/// The neural IPS policy's settings: an MLP from the features to a softmax over the actions, trained
+/// by Adam on the clipped-IPS objective (`ClippedIPSLoss`).
+public struct NeuralIPSConfiguration: AlgorithmConfiguration, Equatable {
+    /// What the network reads from a context.
+    public enum Features: String, Codable, Sendable, CaseIterable {
+        /// The view counts, columns `0..<P` of RecoGym's `viewHistory` layout (RecoGym's NN-IPS).
+        case viewCounts
+        /// The whole context, whatever its layout.
+        case context
+    }
+
+    /// The nonlinearity between hidden layers.
+    public enum Activation: String, Codable, Sendable, CaseIterable {
+        case relu, sigmoid
+
+        public var layer: LayerSpec { self == .relu ? .relu : .sigmoid }
+    }
+
+    public var features: Features = .viewCounts
+    /// Hidden layer widths: 1 to 16 layers, each 1 to 65,536 wide (RecoGym: [20, 20]).
+    public var hiddenLayers: [Int] = [20, 20]
+    /// RecoGym uses sigmoid; relu trains faster here.
+    public var activation: Activation = .relu
+    /// Adam step size.
+    public var learningRate: Float = 0.01
+    /// Passes over the log (1 to 10,000).
+    public var epochs = 20
+    /// Interactions per Adam step (1 to 65,536; a log no longer than that is one full batch).
+    public var batchSize = 512
+    /// The importance ratio's clip `M`: the objective is `(1/n) sum r_i min(pi(a_i|x_i) / p_i, M)` (> 0).
+    public var clip: Float = 10
+
+    public init() {}
+
+    public func validate() throws {
+        try ConfigurationLimits.requireHiddenLayers(hiddenLayers)
+        try ConfigurationError.require(learningRate > 0 && learningRate.isFinite, "learningRate", learningRate, "a positive number")
+        try ConfigurationLimits.require(epochs, in: 1...ConfigurationLimits.maximumEpochs, "epochs")
+        try ConfigurationLimits.require(batchSize, in: 1...ConfigurationLimits.maximumBatchSize, "batchSize")
+        try ConfigurationError.require(clip > 0 && clip.isFinite, "clip", clip, "a finite number above 0")
+    }
+
+    public var summary: String {
+        "\(features.rawValue) -> hidden \(hiddenLayers) \(activation.rawValue), lr \(learningRate), \(epochs) epochs of batches of \(batchSize), clip \(clip)"
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case features, hiddenLayers, activation, learningRate, epochs, batchSize, clip }
+
+    public init(from decoder: Decoder) throws {
+        let values = try PartialConfigurationDecoder<CodingKeys>(decoder)
+        let defaults = NeuralIPSConfiguration()
+        features = try values.field(.features, defaults.features)
+        hiddenLayers = try values.field(.hiddenLayers, defaults.hiddenLayers)
+        activation = try values.field(.activation, defaults.activation)
+        learningRate = try values.field(.learningRate, defaults.learningRate)
+        epochs = try values.field(.epochs, defaults.epochs)
+        batchSize = try values.field(.batchSize, defaults.batchSize)
+        clip = try values.field(.clip, defaults.clip)
+    }
+
+    public func encode(to encoder: Encoder) throws { try ConfigurationEncoding.encodeAll(self, to: encoder) }
+}
+
+extension NeuralIPSConfiguration: MemoryBoundedConfiguration {
+    /// The network's parameters with gradients and Adam moments, and its workspaces for a batch.
+    public func validateMemory(copies: Int, observationWidth: Int, actions: Int) throws {
+        let inputs = features == .viewCounts ? actions : observationWidth
+        try ConfigurationLimits.requireMemory([
+            .init(field: "hiddenLayers", value: "\(hiddenLayers)",
+                  bytes: ConfigurationLimits.trainedParameterBytes(inputs: inputs, hidden: hiddenLayers, outputs: actions),
+                  formula: "the network (parameters x 4 bytes x 4)"),
+            .init(field: "batchSize", value: "\(batchSize)",
+                  bytes: ConfigurationLimits.workspaceBytes(rows: Double(batchSize), inputs: inputs, hidden: hiddenLayers, outputs: actions),
+                  formula: "the workspaces of a batch (batchSize x widest layer x layers x 4 bytes)"),
+        ])
+    }
+}

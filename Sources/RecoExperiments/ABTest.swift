@@ -130,9 +130,10 @@ public enum ABTest {
             let trainSeconds = clock.lap()
             let testEnvironment = VectorEnvironment(copies: settings.copies) { _ in prototype }
             let tenth = max(1, settings.testUsers / 10)
+            var testDraws = RandomGenerator(seed: settings.seed, stream: 2)  // the same for every agent
             let outcomes = try PolicyEvaluation.episodeOutcomes(
                 testEnvironment, episodes: settings.testUsers, seed: settings.seed &+ 2, policy: agent.greedyPolicy,
-                generator: &generator) { finished in
+                generator: &testDraws) { finished in
                     if finished % tenth == 0 { progress("\(tag): tested \(finished)/\(settings.testUsers) users") }
                 }
             let testSeconds = clock.lap()

@@ -29,6 +29,11 @@ final class TableProbabilityPolicy: Policy, @unchecked Sendable {
             for a in 0..<actionCount { scores[i, a] = table[Int(observations[i, 0])][a] }
         }
     }
+
+    /// `act` draws from the table, so the table is its distribution.
+    func actionProbabilities(_ observations: MatrixView, into probabilities: MatrixView) throws {
+        try scores(observations, into: probabilities)
+    }
 }
 
 @Suite struct OffPolicyEstimatorTests {

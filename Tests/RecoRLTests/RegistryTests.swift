@@ -179,6 +179,8 @@ extension AlgorithmEntry {
         let entry = try AlgorithmRegistry.standard.entry(named: algorithm)
         var request = TrainingRequest()
         request.algorithm = algorithm
+        // The RecoGym baselines read its view-history layout; the deep RL agents train on marketing.
+        if entry.family == .bandit { request.environment = "recogym" }
         request.steps = 4_096
         request.evaluates = false
         let outcome = try Experiment().train(request)

@@ -55,6 +55,8 @@ public enum LAPACK {
         let info = LAPACKE_dposv(Int32(LAPACK_COL_MAJOR), Int8(UInt8(ascii: "U")), Int32(n), 1, a, Int32(n), b, Int32(n))
         if info > 0 { throw LinearAlgebraError.notPositiveDefinite(routine: "dposv", leadingMinor: Int(info)) }
         try check("dposv", info)
+    }
+
     /// Cholesky factorisation in place (`spotrf`) of the symmetric positive definite `n` x `n` row-major
     /// matrix at `a`: its lower triangle is overwritten with `L`, `a = L Lᵀ`; the strict upper triangle is
     /// left as it was (routines reading the factor read the lower triangle only). For callers that keep

@@ -1,4 +1,5 @@
 import Foundation
+import RecoNetworks
 
 /// The configuration of a model without hyper-parameters (uniform random, organic count): only an
 /// empty JSON object decodes to it, so a misspelt field is still an error.

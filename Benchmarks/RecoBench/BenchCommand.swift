@@ -29,7 +29,7 @@ struct BenchCommand: ParsableCommand {
 
     /// The benchmark's sections.
     enum Part: String, CaseIterable, Codable, ExpressibleByArgument {
-        case replay, mlp, dqn, actorCritic = "actor-critic", training
+        case replay, mlp, dqn, actorCritic = "actor-critic", training, recogym
     }
 
     @Option(name: .long, help: "Threads for BLAS and the engine (default: \(ThreadPolicy.environmentVariable) or all cores).")
@@ -84,6 +84,11 @@ struct BenchCommand: ParsableCommand {
             report.training = training
             print("\n" + training.text)
         }
+        if parts.contains(.recogym) {
+            let recogym = try RecoGymBenchmarkResult.measure()
+            report.recogym = recogym
+            print("\n" + recogym.text)
+        }
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -106,6 +111,7 @@ struct BenchReport: Codable {
     var dqnUpdate: [DQNUpdateResult]?
     var actorCriticUpdate: [ActorCriticUpdateResult]?
     var training: TrainingThroughputResult?
+    var recogym: RecoGymBenchmarkResult?
 
     init(environment: EnvironmentReport) { self.environment = environment }
 }

@@ -9,6 +9,13 @@ enum Timing {
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
+    /// Seconds taken by `body`, which may throw.
+    static func throwingSeconds(_ body: () throws -> Void) throws -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
     static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         if sorted.isEmpty { return .nan }

@@ -70,11 +70,18 @@ extension OffPolicyReport {
         guard request.maxWeight > 0, request.maxWeight.isFinite else {
             throw ExperimentError("--max-weight: \(request.maxWeight) is not valid; expected a finite weight above 0")
         }
+        if let name = request.agent {
+            let entry: AlgorithmEntry
+            do { entry = try registry.entry(named: name) } catch { throw ExperimentError("--agent: \(error)") }
+            guard entry.family == .bandit else {
+                throw ExperimentError("--agent: \(name) learns online, not from a log; expected --checkpoint of a trained \(name) agent")
+            }
+        }
         let rows = try readLog(request.log, flag: "--log")
         let trainRows = try request.trainLog.map { try readLog($0, flag: "--train-log") }
         let products = try request.products ?? inferredProducts(rows + (trainRows ?? []))
-        guard products >= 2 else {
-            throw ExperimentError("--products: \(products) is not valid; expected at least 2 products")
+        guard products >= 2, products <= maximumProducts else {
+            throw ExperimentError("--products: \(products) is not valid; expected 2 to \(maximumProducts) products")
         }
         var evaluation = try interactions(rows, products: products, flag: "--log")
         var training: [LoggedInteraction]
@@ -117,7 +124,7 @@ extension OffPolicyReport {
                                                actionSpace: .discrete(products))
             let agent = try entry.makeAgent(entry.defaultConfiguration(), spaces: spaces, generator: &generator)
             guard let learner = agent as? LoggedDataLearner else {
-                throw ExperimentError("--agent: \(agentName) learns online, not from a log; expected --checkpoint of a trained \(agentName) agent")
+                throw ExperimentError("--agent: \(agentName) does not learn from logs; expected --checkpoint of a trained \(agentName) agent")
             }
             try learner.fit(training, using: &generator)
             target = agent.greedyPolicy
@@ -148,6 +155,9 @@ extension OffPolicyReport {
         return lines.joined(separator: "\n")
     }
 
+    /// The largest catalogue `ope` reads: 100,000 products.
+    public static let maximumProducts = 100_000
+
     private static func readLog(_ path: String, flag: String) throws -> [RecoGymLogRow] {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ExperimentError("\(flag): \(path) does not exist; expected a RecoGym CSV log")
@@ -158,6 +168,9 @@ extension OffPolicyReport {
     private static func inferredProducts(_ rows: [RecoGymLogRow]) throws -> Int {
         let largest = rows.reduce(-1) { max($0, $1.viewed ?? -1, $1.action ?? -1) }
         guard largest >= 0 else { throw ExperimentError("--log: no products in the log; expected organic or bandit rows") }
+        guard largest < maximumProducts else {
+            throw ExperimentError("--log: product \(largest) is not valid; expected product ids below \(maximumProducts)")
+        }
         return largest + 1
     }
 

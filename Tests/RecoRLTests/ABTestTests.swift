@@ -117,4 +117,32 @@ import Testing
             }
         }
     }
+
+    /// The check: each estimator's interval, on a uniformly random log of other users, holds
+    /// the CTR the same fitted policy reaches in the online A/B test.
+    @Test func estimatesHoldTheOnlineABTestCTR() throws {
+        var settings = ABTestSettings()
+        settings.trainUsers = 2_000
+        settings.testUsers = 3_000
+        settings.agents = ["organic-count", "bandit-count", "user-count", "likelihood"]
+        let online = try ABTest.run(settings)
+        let environment = try ABTest.environment(settings)
+        let train = try ABTest.trainingLog(settings, environment: environment)
+        var generator = RandomGenerator(seed: 5)
+        let log = try PolicyLogging.log(try UniformRandomPolicy(observationWidth: 20, actionCount: 10),
+                                        on: VectorEnvironment(copies: 32) { _ in environment }, episodes: 3_000,
+                                        seed: settings.seed &+ 7, generator: &generator)
+        for result in online {
+            let entry = try AlgorithmRegistry.standard.entry(named: result.agent)
+            let agent = try entry.makeAgent(entry.defaultConfiguration(), spaces: EnvironmentSpaces(
+                observationSpace: environment.observationSpace, actionSpace: environment.actionSpace), generator: &generator)
+            try #require(agent as? LoggedDataLearner).fit(train, using: &generator)
+            let estimates = try OffPolicyReport.estimates(agent.greedyPolicy, on: log, rewardData: train, products: 10,
+                                                          maxWeight: 10, bootstrap: BootstrapSettings(resamples: 300, seed: 3))
+            for named in estimates {
+                #expect(named.estimate.confidenceInterval.contains(result.ctr.rate),
+                        "\(result.agent) \(named.estimator): \(named.estimate.value) \(named.estimate.confidenceInterval) vs A/B \(result.ctr.rate)")
+            }
+        }
+    }
 }

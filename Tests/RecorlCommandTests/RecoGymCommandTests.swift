@@ -48,7 +48,7 @@ import Testing
         defer { for path in [notALog, badPropensity, tooFewProducts] { try? FileManager.default.removeItem(atPath: path) } }
         try commands.expectCleanFailure(["ope", "--log", notALog, "--agent", "random"], naming: ["--log", "not a RecoGym log", "header"])
         try commands.expectCleanFailure(["ope", "--log", badPropensity, "--agent", "random"], naming: ["line 3", "ps", "1.5", "(0, 1]"])
-        try commands.expectCleanFailure(["ope", "--log", tooFewProducts, "--agent", "random"], naming: ["--products", "1", "at least 2"])
+        try commands.expectCleanFailure(["ope", "--log", tooFewProducts, "--agent", "random"], naming: ["--products", "1", "expected 2 to"])
         try commands.expectCleanFailure(["ope", "--log", "/nonexistent.csv", "--agent", "random"], naming: ["--log", "does not exist"])
         try commands.expectCleanFailure(["ope", "--log", badPropensity, "--agent", "random"], naming: ["line 3"])
         try commands.expectCleanFailure(["ope", "--log", tooFewProducts, "--products", "4", "--agent", "nope"],

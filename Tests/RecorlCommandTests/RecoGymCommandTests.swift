@@ -35,6 +35,20 @@ import Testing
         for name in ["ab.csv", "ab.json"] { #expect(FileManager.default.fileExists(atPath: out + "/" + name)) }
     }
 
+    /// A fitted batch baseline's run cannot grow: its log is gone, and a refit on the new part alone
+    /// would silently forget the first.
+    @Test func aFittedBaselineRunIsNotExtended() throws {
+        let out = commands.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let run = try commands.run(["train", "--env", "recogym", "--algo", "bandit-count", "--steps", "3000",
+                                    "--eval-episodes", "10", "--threads", "1", "--out", out])
+        #expect(run.status == 0, "\(run.error)")
+        let same = try commands.run(["train", "--resume", out, "--eval-episodes", "10", "--threads", "1"])
+        #expect(same.status == 0, "\(same.error)")
+        try commands.expectCleanFailure(["train", "--resume", out, "--steps", "6000", "--threads", "1"],
+                                        naming: ["steps", "6000", "bandit-count fits its whole log"])
+    }
+
     @Test func badInputIsOneLineNamingIt() throws {
         try commands.expectCleanFailure(["ab", "--agents", "random,nope"], naming: ["--agents", "nope", "expected"])
         try commands.expectCleanFailure(["ab", "--products", "1"], naming: ["--products", "1", "expected"])

@@ -9,8 +9,9 @@ import RecoTensor
 ///   `explore`) into the model.
 ///
 /// Callbacks see the usual progress while the log is collected. A batch model cannot be resumed from
-/// the middle of its log (it learns only at the end): it writes one snapshot, at the end, and
-/// resuming a finished run does nothing. Online models snapshot and resume like the other agents.
+/// the middle of its log, nor extended (it learns only at the end, and the log is not kept): it
+/// writes one snapshot, at the end, and resuming a finished run does nothing. Online models snapshot,
+/// resume and extend like the other agents.
 public struct BanditTrainer<Model: BanditModel>: Trainer {
     public let agent: BanditAgent<Model>
 
@@ -25,9 +26,10 @@ public struct BanditTrainer<Model: BanditModel>: Trainer {
         let vectorSteps = steps / copies + (steps % copies == 0 ? 0 : 1)
         var loop = try TrainingLoop(agent: agent, environment: environment, totalSteps: vectorSteps * copies,
                                     callbacks: callbacks, snapshots: Model.learnsOnline ? snapshots : nil)
-        if let resuming, !Model.learnsOnline, resuming.step < resuming.totalSteps {
-            throw TrainingError.invalidSetting(field: "resumed step", value: "\(resuming.step)",
-                                               expected: "the end of the run (\(Model.algorithm) fits its whole log at once, so only finished runs have snapshots)")
+        if let resuming, !Model.learnsOnline, resuming.step < vectorSteps * copies {
+            // Its log is gone once fitted: more steps would refit on the new part only.
+            throw TrainingError.invalidSetting(field: "steps", value: "\(steps) after \(resuming.step)",
+                                               expected: "no more than the finished run's \(resuming.step) (\(Model.algorithm) fits its whole log at once; train afresh for a longer log)")
         }
         try loop.start(seed: seed, resuming: resuming, generator: &generator)
         let logger = try PolicyLogger(policy: agent.explorationPolicy, environment: environment)

@@ -118,14 +118,13 @@ public final class NextViewModel: BanditModel, @unchecked Sendable {
     public func scores(_ contexts: MatrixView, into scores: MatrixView) {
         let p = actionCount, m = inputs + 1
         let present = classes.reduce(0, +)
-        var x = [Double](repeating: 0, count: inputs)
+        var x = [Double](repeating: 0, count: inputs), z = [Double](repeating: 0, count: p)
         weights.withUnsafeBufferPointer { w in
             x.withUnsafeMutableBufferPointer { x in
                 for r in 0..<contexts.rows {
                     let row = scores.rowPointer(r)
                     guard present > 0 else { row.update(repeating: 1 / Float(p), count: p); continue }
                     features(contexts.rowPointer(r), into: x.baseAddress!)
-                    var z = [Double](repeating: -Double.infinity, count: p)
                     var largest = -Double.infinity
                     for a in 0..<p where classes[a] > 0 {
                         var s = Double(w[a * m + inputs])

@@ -17,7 +17,7 @@ public struct ABTestSettings: Codable, Equatable, Sendable {
     /// Seeds the static world (RecoGym's `random_seed`), the users and every agent.
     public var seed: UInt64 = 42
     /// Registry names of the agents, in table order.
-    public var agents: [String] = ["random", "organic-count", "likelihood", "nn-ips", "linucb", "thompson", "dqn"]
+    public var agents: [String] = ["random", "organic-count", "next-view", "likelihood", "nn-ips", "linucb", "thompson", "dqn"]
     /// Environment copies stepped together while logging and testing.
     public var copies = 64
     /// Environment copies the online agents train on.

@@ -94,6 +94,7 @@ public struct AlgorithmRegistry: Sendable {
         .linUCB,
         .thompson,
         .neuralIPS,
+        .nextView,
     ])
 
     private init(unchecked entries: [AlgorithmEntry]) { self.entries = entries }

@@ -35,4 +35,8 @@ extension AlgorithmEntry {
     public static let neuralIPS = AlgorithmEntry(
         name: NeuralIPSModel.algorithm, summary: "MLP softmax policy fitted to the clipped-IPS estimate of its reward (RecoGym's NN-IPS, made to learn)",
         agent: BanditAgent<NeuralIPSModel>.self, family: .bandit)
+    /// A multinomial logistic regression of the next organic view.
+    public static let nextView = AlgorithmEntry(
+        name: NextViewModel.algorithm, summary: "the product the user most likely views next, by a multinomial logistic regression fitted to the log's organic views",
+        agent: BanditAgent<NextViewModel>.self, family: .bandit)
 }

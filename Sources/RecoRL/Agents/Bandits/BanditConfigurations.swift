@@ -268,3 +268,57 @@ extension NeuralIPSConfiguration: MemoryBoundedConfiguration {
         ])
     }
 }
+
+/// The next-view model's settings: what it reads from a context, and its logistic regression's penalty
+/// and Newton fit (as `LogisticRegressionConfiguration`).
+public struct NextViewConfiguration: AlgorithmConfiguration, Equatable {
+    /// How the view counts `n` (columns `0..<P` of RecoGym's `viewHistory` layout) enter the regression.
+    public enum Counts: String, Codable, Sendable, CaseIterable {
+        /// `n_j` as they are.
+        case counts
+        /// `log(1 + n_j)`.
+        case logCounts
+        /// `n_j / Σ n` (all 0 before the first view).
+        case shares
+    }
+
+    public var counts: Counts = .logCounts
+    /// Also read the one-hot of the last viewed product (columns `P..<2P`).
+    public var lastViewed = true
+    /// Strength of the L2 penalty on the coefficients (not the intercepts), finite and above 0.
+    public var l2: Double = 1
+    /// The fit stops when no coefficient moves by more than this in a step, in (0, 1].
+    public var tolerance: Double = 1e-6
+    /// The fit stops after this many steps even if not converged (keeping the last coefficients), from 1
+    /// to 10,000.
+    public var maxIterations = 100
+
+    public init() {}
+
+    public func validate() throws {
+        try ConfigurationError.require(l2 > 0 && l2.isFinite, "l2", l2, "a finite penalty above 0")
+        try ConfigurationError.require(tolerance > 0 && tolerance <= 1, "tolerance", tolerance, "a step size in (0, 1]")
+        try ConfigurationLimits.require(maxIterations, in: 1...10_000, "maxIterations")
+    }
+
+    /// Inputs per class for `products` products.
+    public func inputs(products: Int) -> Int { lastViewed ? 2 * products : products }
+
+    public var summary: String {
+        "\(counts.rawValue)\(lastViewed ? " and last viewed" : ""), l2 \(l2), tolerance \(tolerance), maxIterations \(maxIterations)"
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case counts, lastViewed, l2, tolerance, maxIterations }
+
+    public init(from decoder: Decoder) throws {
+        let values = try PartialConfigurationDecoder<CodingKeys>(decoder)
+        let defaults = NextViewConfiguration()
+        counts = try values.field(.counts, defaults.counts)
+        lastViewed = try values.field(.lastViewed, defaults.lastViewed)
+        l2 = try values.field(.l2, defaults.l2)
+        tolerance = try values.field(.tolerance, defaults.tolerance)
+        maxIterations = try values.field(.maxIterations, defaults.maxIterations)
+    }
+
+    public func encode(to encoder: Encoder) throws { try ConfigurationEncoding.encodeAll(self, to: encoder) }
+}

@@ -123,43 +123,55 @@ public final class LogisticIPSModel: BanditModel, @unchecked Sendable {
     }
 }
 
-/// The `logreg-ips` model's objective on the clicked impressions of a log:
+/// A weighted multinomial logistic regression's objective:
 /// `0.5 * l2 * ||W||² + 0.5 * (Σ_k b_k)² + Σ_i s_i * (logsumexp(z_i) - z_i[y_i])`, `z_i = W x_i + b`,
-/// `s_i = 1 / propensity`, over the `K` clicked classes. The second term is zero at every optimum of
-/// the others shifted to `Σ b = 0`: it only picks that one, making the Hessian positive definite.
-/// Parameters: `K x (P + 1)` row-major (coefficients, then intercept). Internal for the tests.
+/// over the `K` classes present. For the `logreg-ips` model the rows are a log's clicked impressions
+/// (`x` the view counts, `y` the action, `s = 1 / propensity`); for `next-view` they are the organic
+/// views between logged decisions. The second term is zero at every optimum of the others shifted
+/// to `Σ b = 0`: it only picks that one, making the Hessian positive definite.
+/// Parameters: `K x (coefficients + 1)` row-major (coefficients, then intercept). Internal for the tests.
 struct MulticlassObjective {
     /// Rows of `U` per `dsyrk` call.
     static let chunkRows = 256
+    /// Coefficients per class (the inputs of a row, without its constant 1).
     let products: Int
     let l2: Double
-    /// The actions clicked at least once, in increasing order.
+    /// The labels present at least once, in increasing order.
     let classes: [Int]
-    /// `rows x (products + 1)`: view counts, then 1.
+    /// `rows x (products + 1)`: the inputs, then 1.
     let features: [Double]
-    /// Index in `classes` of each row's action.
+    /// Index in `classes` of each row's label.
     let labels: [Int]
-    /// `1 / propensity` of each row.
+    /// Each row's weight.
     let sampleWeights: [Double]
 
     var rows: Int { labels.count }
     var width: Int { products + 1 }
     var parameterCount: Int { classes.count * width }
 
+    /// The `logreg-ips` objective: the clicked impressions of `log`, inputs their view counts
+    /// (the first `products` context values), labels their actions, weights `1 / propensity`.
     init(log: [LoggedInteraction], products: Int, l2: Double) {
-        self.products = products
-        self.l2 = l2
         let clicked = log.filter { $0.reward > 0 }
-        classes = Set(clicked.map(\.action)).sorted()
-        var index = [Int](repeating: -1, count: products)
-        for (k, c) in classes.enumerated() { index[c] = k }
         var features = [Double](repeating: 1, count: clicked.count * (products + 1))
         for (i, interaction) in clicked.enumerated() {
             for j in 0..<products { features[i * (products + 1) + j] = Double(interaction.context[j]) }
         }
+        self.init(coefficients: products, l2: l2, features: features, labels: clicked.map(\.action),
+                  sampleWeights: clicked.map { 1 / Double($0.propensity) })
+    }
+
+    /// Rows already made: `features` holds `labels.count` rows of `coefficients` inputs then 1; `labels`
+    /// are class indices (any non-negative integers), `sampleWeights` positive.
+    init(coefficients: Int, l2: Double, features: [Double], labels: [Int], sampleWeights: [Double]) {
+        products = coefficients
+        self.l2 = l2
+        classes = Set(labels).sorted()
+        var index: [Int: Int] = [:]
+        for (k, c) in classes.enumerated() { index[c] = k }
         self.features = features
-        labels = clicked.map { index[$0.action] }
-        sampleWeights = clicked.map { 1 / Double($0.propensity) }
+        self.labels = labels.map { index[$0] ?? 0 }
+        self.sampleWeights = sampleWeights
     }
 
     /// Row `i`'s class probabilities under `w` into `q` (`K` values); returns `logsumexp(z_i)`.

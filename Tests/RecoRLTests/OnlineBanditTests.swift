@@ -89,6 +89,31 @@ import RecoTensor
     /// with reward 0: A_0 = [[3, 1], [1, 2]], A_0⁻¹ = [[2, -1], [-1, 3]] / 5, b_0 = (1, 0),
     /// theta_0 = (0.4, -0.2). For x = (1, 1): mean 0.2, xᵀ A_0⁻¹ x = 3/5, bound 0.2 + 2 sqrt(0.6).
     /// Action 1 saw nothing: mean 0, bound 2 sqrt(2). LinUCB explores action 1, acts on action 0.
+    /// RecoGym's contexts make `A_a` nearly singular (the one-hot of the last viewed product sums to the
+    /// intercept) at entries in the hundreds of thousands: single precision could not factor it.
+    @Test func collinearFeaturesOverManyRowsStillFactor() throws {
+        let statistics = try RidgeStatistics(features: LinearFeatures(contextWidth: 3, intercept: true, logValues: true),
+                                             actionCount: 1, lambda: 1, algorithm: "test")
+        var generator = RandomGenerator(seed: 4)
+        var batch: [LoggedInteraction] = []
+        var clicks = [Double](repeating: 0, count: 3), shown = [Double](repeating: 0, count: 3)
+        for _ in 0..<300_000 {
+            let hot = generator.index(below: 3)
+            let reward: Float = generator.uniform() < [0.01, 0.02, 0.03][hot] ? 1 : 0
+            clicks[hot] += Double(reward)
+            shown[hot] += 1
+            batch.append(try LoggedInteraction(context: (0..<3).map { $0 == hot ? 1 : 0 }, action: 0, propensity: 1, reward: reward))
+        }
+        try statistics.add(batch)
+        // With 100,000 rows per product the ridge fit is each product's click rate, to 1e-4.
+        let features = Matrix(rows: 3, columns: 4)
+        for p in 0..<3 { LinearFeatures(contextWidth: 3, intercept: true, logValues: true)
+            .write([Float]((0..<3).map { $0 == p ? 1 : 0 }), into: features.view.rowPointer(p)) }
+        let means = Matrix(rows: 3, columns: 1)
+        statistics.means(features.view, into: means.view)
+        for p in 0..<3 { #expect(abs(Double(means[p, 0]) - clicks[p] / shown[p]) < 1e-4, "product \(p)") }
+    }
+
     @Test func upperConfidenceBoundByHand() throws {
         var configuration = LinUCBConfiguration()
         configuration.alpha = 2

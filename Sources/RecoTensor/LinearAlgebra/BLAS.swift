@@ -101,15 +101,16 @@ public enum BLAS {
         return cblas_sdot(Int32(count), x, 1, y, 1)
     }
 
-    /// Solves `L x = b`, or `Lᵀ x = b` with `transpose`, in place (`strsv`) for the `n` values at `x`,
+    /// Solves `L x = b`, or `Lᵀ x = b` with `transpose`, in place (`dtrsv`, double precision) for the
+    /// `n` values at `x`,
     /// `L` being the lower triangle of the `n` x `n` row-major matrix at `lower` (its diagonal
     /// included; the strict upper triangle is not read), for example a factor from
     /// `LAPACK.choleskyFactor`. `|L⁻¹ b|²` is `bᵀ (L Lᵀ)⁻¹ b`, the quadratic form of the inverse.
-    public static func lowerTriangularSolve(_ lower: UnsafePointer<Float>, order n: Int, _ x: UnsafeMutablePointer<Float>,
+    public static func lowerTriangularSolve(_ lower: UnsafePointer<Double>, order n: Int, _ x: UnsafeMutablePointer<Double>,
                                             transpose: Bool = false) {
         if n == 0 { return }
         ThreadPolicy.ensureApplied()
-        cblas_strsv(CblasRowMajor, CblasLower, transpose ? CblasTrans : CblasNoTrans, CblasNonUnit, Int32(n), lower, Int32(n), x, 1)
+        cblas_dtrsv(CblasRowMajor, CblasLower, transpose ? CblasTrans : CblasNoTrans, CblasNonUnit, Int32(n), lower, Int32(n), x, 1)
     }
 
     /// Every element of `matrix` multiplied by `factor` (zeroed when `factor` is 0, even over NaN).

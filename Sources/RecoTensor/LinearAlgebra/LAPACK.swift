@@ -57,26 +57,27 @@ public enum LAPACK {
         try check("dposv", info)
     }
 
-    /// Cholesky factorisation in place (`spotrf`) of the symmetric positive definite `n` x `n` row-major
-    /// matrix at `a`: its lower triangle is overwritten with `L`, `a = L Lᵀ`; the strict upper triangle is
-    /// left as it was (routines reading the factor read the lower triangle only). For callers that keep
-    /// factors of their own, such as the per-action ridge systems of linear bandits, and refactor them
-    /// without allocating. Throws `notPositiveDefinite` when `a` is not (the lower triangle is then partly
-    /// overwritten).
-    public static func choleskyFactor(_ a: UnsafeMutablePointer<Float>, order n: Int) throws {
+    /// Cholesky factorisation in place (`dpotrf`, double precision) of the symmetric positive definite
+    /// `n` x `n` row-major matrix at `a`: its lower triangle is overwritten with `L`, `a = L Lᵀ`; the
+    /// strict upper triangle is left as it was (routines reading the factor read the lower triangle
+    /// only). For callers that keep factors of their own, such as the per-action ridge systems of linear
+    /// bandits (sums over hundreds of thousands of nearly collinear rows, which single precision cannot
+    /// factor), and refactor them without allocating. Throws `notPositiveDefinite` when `a` is not (the
+    /// lower triangle is then partly overwritten).
+    public static func choleskyFactor(_ a: UnsafeMutablePointer<Double>, order n: Int) throws {
         if n == 0 { return }
         ThreadPolicy.ensureApplied()
-        let info = LAPACKE_spotrf(rowMajor, Int8(UInt8(ascii: "L")), Int32(n), a, Int32(n))
-        if info > 0 { throw LinearAlgebraError.notPositiveDefinite(routine: "spotrf", leadingMinor: Int(info)) }
-        try check("spotrf", info)
+        let info = LAPACKE_dpotrf(rowMajor, Int8(UInt8(ascii: "L")), Int32(n), a, Int32(n))
+        if info > 0 { throw LinearAlgebraError.notPositiveDefinite(routine: "dpotrf", leadingMinor: Int(info)) }
+        try check("dpotrf", info)
     }
 
-    /// Solves `a x = b` in place (`spotrs`) for the `n` values at `b`, given the lower Cholesky factor
+    /// Solves `a x = b` in place (`dpotrs`) for the `n` values at `b`, given the lower Cholesky factor
     /// of `a` that `choleskyFactor` left at `factor` (`n` x `n` row-major).
-    public static func choleskySolve(factor: UnsafePointer<Float>, order n: Int, _ b: UnsafeMutablePointer<Float>) throws {
+    public static func choleskySolve(factor: UnsafePointer<Double>, order n: Int, _ b: UnsafeMutablePointer<Double>) throws {
         if n == 0 { return }
         ThreadPolicy.ensureApplied()
-        try check("spotrs", LAPACKE_spotrs(rowMajor, Int8(UInt8(ascii: "L")), Int32(n), 1, factor, Int32(n), b, 1))
+        try check("dpotrs", LAPACKE_dpotrs(rowMajor, Int8(UInt8(ascii: "L")), Int32(n), 1, factor, Int32(n), b, 1))
     }
 
     /// Thin singular value decomposition `a = u * diag(s) * vt` of an `m` x `n` matrix: `u` is

@@ -75,7 +75,7 @@ public final class LinUCBModel: LinearBanditModel, @unchecked Sendable {
         statistics.means(features.view, into: bounds)
         let alpha = configuration.alpha
         if alpha == 0 { return }
-        var scratch = [Float](repeating: 0, count: statistics.width)
+        var scratch = [Double](repeating: 0, count: statistics.width)
         scratch.withUnsafeMutableBufferPointer { scratch in
             for r in 0..<contexts.rows {
                 let x = UnsafePointer(features.view.rowPointer(r)), row = bounds.rowPointer(r)
@@ -140,7 +140,7 @@ public final class ThompsonSamplingModel: LinearBanditModel, @unchecked Sendable
         let features = statistics.features.matrix(contexts)
         statistics.means(features.view, into: means)
         let v = configuration.v
-        var scratch = [Float](repeating: 0, count: statistics.width)
+        var scratch = [Double](repeating: 0, count: statistics.width)
         scratch.withUnsafeMutableBufferPointer { scratch in
             for r in 0..<contexts.rows {
                 let x = UnsafePointer(features.view.rowPointer(r)), row = deviations.rowPointer(r)

@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "RecoEnvironments", targets: ["RecoEnvironments"]),
         .library(name: "RecoEvaluation", targets: ["RecoEvaluation"]),
         .library(name: "RecoSimulators", targets: ["RecoSimulators"]),
+        .library(name: "RecoData", targets: ["RecoData"]),
         .library(name: "RecoRL", targets: ["RecoRL"]),
         .library(name: "RecoExperiments", targets: ["RecoExperiments"]),
         .executable(name: "recorl", targets: ["recorl"]),
@@ -33,6 +34,8 @@ let package = Package(
         .target(name: "RecoEnvironments", dependencies: ["RecoTensor"]),
         .target(name: "RecoEvaluation", dependencies: ["RecoEnvironments", "RecoTensor"]),
         .target(name: "RecoSimulators", dependencies: ["RecoEnvironments", "RecoTensor"]),
+        // Review data: ingestion, sentiment, synthetic review files.
+        .target(name: "RecoData", dependencies: ["RecoEnvironments", "RecoTensor"]),
         .target(name: "RecoRL", dependencies: ["RecoEnvironments", "RecoKernels", "RecoNetworks", "RecoTensor"]),
         .target(name: "RecoEngine", dependencies: ["RecoEnvironments", "RecoEvaluation", "RecoNetworks", "RecoRL", "RecoTensor"]),
         .target(
@@ -63,6 +66,7 @@ let package = Package(
             "RecoRL", "RecoTestSupport", "RecoSimulators", "RecoEnvironments", "RecoEvaluation", "RecoExperiments",
             "RecoNetworks", "RecoTensor",
         ]),
+        .testTarget(name: "RecoDataTests", dependencies: ["RecoData", "RecoTensor"]),
         // Runs the built `recorl` executable on bad input (build with --build-tests first).
         .testTarget(name: "RecorlCommandTests"),
         // Only the public API, as an embedder sees it (no @testable imports).

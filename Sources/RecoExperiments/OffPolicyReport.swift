@@ -186,6 +186,7 @@ extension OffPolicyReport {
 /// product.
 struct LastViewedRewardModel: RewardModel {
     private let products: Int
+    private let layout: ViewHistoryLayout
     /// `(P + 1) x P`: row `v` for last viewed product `v`, row `P` for a user without views.
     private let table: [Double]
 
@@ -199,11 +200,12 @@ struct LastViewedRewardModel: RewardModel {
         let scores = Matrix(rows: products + 1, columns: products)
         model.scores(contexts.view, into: scores.view)
         self.products = products
+        layout = try ViewHistoryLayout(algorithm: "the reward model", observationWidth: 2 * products, actionCount: products)
         table = scores.toArray().map(Double.init)
     }
 
     func predictedReward(context: [Float], action: Int) -> Double {
-        let v = (0..<products).first { context[products + $0] > 0.5 } ?? products
+        let v = layout.lastViewed(context) ?? products
         return table[v * products + action]
     }
 }

@@ -237,6 +237,32 @@ private func smallSettings(seed: UInt64 = 7) -> SyntheticReviewSettings {
         #expect(generator.catalog.users.contains { $0.reviewCount > settings.minimumReviewsPerUser + 10 })
     }
 
+    @Test func usersCanReviewTheWholeCatalogAndLargeCatalogsAreCheap() throws {
+        var settings = smallSettings()
+        settings.userCount = 10
+        settings.itemCount = 12
+        settings.categoryCount = 3
+        settings.minimumReviewsPerUser = 12
+        settings.writesReviewTime = false
+        let generator = try SyntheticReviewGenerator(settings: settings)
+        let reviews = generator.reviews()
+        #expect(reviews.count == 120)
+        for user in generator.catalog.users {
+            #expect(Set(reviews.filter { $0.review.user == user.id }.map(\.review.item)).count == 12)
+        }
+        #expect(!SyntheticJSONLines.line(reviews[0], writesReviewTime: false).contains("reviewTime"))
+        settings = smallSettings()
+        settings.userCount = 50
+        settings.itemCount = 20_000
+        settings.categoryCount = 8
+        let large = try SyntheticReviewGenerator(settings: settings)
+        let clock = ContinuousClock()
+        var count = 0
+        let elapsed = clock.measure { large.forEachReview { _ in count += 1 } }
+        #expect(count == large.catalog.users.reduce(0) { $0 + $1.reviewCount })
+        #expect(elapsed < .seconds(2), "\(elapsed)")
+    }
+
     @Test func invalidSettingsAreRejected() {
         var settings = smallSettings()
         settings.minimumReviewsPerUser = settings.itemCount + 1

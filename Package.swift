@@ -46,6 +46,7 @@ let package = Package(
             name: "recorl",
             dependencies: [
                 "RecoExperiments", "RecoRL", "RecoSimulators", "RecoEvaluation", "RecoEnvironments", "RecoNetworks", "RecoTensor",
+                "RecoData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -67,12 +67,13 @@ public struct SentimentAnalyzer: Sendable {
         var flags: UInt8
         var rule: RuleWord
 
-        static let inLexicon: UInt8 = 1, isBooster: UInt8 = 2, negates: UInt8 = 4, upper: UInt8 = 8
+        static let inLexicon: UInt8 = 1, isBooster: UInt8 = 2, negates: UInt8 = 4, upper: UInt8 = 8, inPhrase: UInt8 = 16
 
         @inline(__always) var isInLexicon: Bool { flags & Self.inLexicon != 0 }
         @inline(__always) var isBoosterWord: Bool { flags & Self.isBooster != 0 }
         @inline(__always) var isNegation: Bool { flags & Self.negates != 0 }
         @inline(__always) var isUpper: Bool { flags & Self.upper != 0 }
+        @inline(__always) var isInPhrase: Bool { flags & Self.inPhrase != 0 }
     }
 
     /// Splits `text` into tokens as Python's `str.split()` then `_strip_punc_if_word` would, and looks each
@@ -170,6 +171,7 @@ public struct SentimentAnalyzer: Sendable {
             if info.inLexicon { token.flags |= Token.inLexicon }
             if info.isBooster { token.flags |= Token.isBooster }
             if info.negates { token.flags |= Token.negates }
+            if info.inPhrase { token.flags |= Token.inPhrase }
         }
         if contraction { token.flags |= Token.negates }
         if upper { token.flags |= Token.upper }
@@ -215,7 +217,8 @@ public struct SentimentAnalyzer: Sendable {
         }
         for distance in 0..<3 where i > distance && !words[i - distance - 1].isInLexicon {
             var scalar = Self.boosterScalar(words[i - distance - 1], valence: valence, mixedCase: mixedCase)
-            if distance > 0, scalar != 0 { scalar *= VADERRules.boosterDecay[distance] }
+            if distance == 1, scalar != 0 { scalar *= VADERRules.boosterDecayTwoBefore }
+            if distance == 2, scalar != 0 { scalar *= VADERRules.boosterDecayThreeBefore }
             valence += scalar
             valence = negationCheck(words, at: i, distance: distance, valence: valence)
             if distance == 2 { valence = specialIdiomsCheck(words, at: i, valence: valence) }
@@ -265,54 +268,57 @@ public struct SentimentAnalyzer: Sendable {
     /// The reference's `_special_idioms_check` (only reached for i >= 3).
     private func specialIdiomsCheck(_ words: UnsafeBufferPointer<Token>, at i: Int, valence: Double) -> Double {
         let n = words.count
+        // Every phrase below lies within words i-3 ... i+2: without a phrase word there, nothing applies.
+        var anyPhraseWord = false
+        for index in (i - 3)...min(i + 2, n - 1) where words[index].isInPhrase {
+            anyPhraseWord = true
+            break
+        }
+        if !anyPhraseWord { return valence }
+        @inline(__always) func key(_ start: Int, _ length: Int) -> UInt32 {
+            length == 2 ? VADERRules.phraseKey(words[start].rule, words[start + 1].rule)
+                : VADERRules.phraseKey(words[start].rule, words[start + 1].rule, words[start + 2].rule)
+        }
         var valence = valence
-        // Sequences in the reference's order: (i-1 i), (i-2 i-1 i), (i-2 i-1), (i-3 i-2 i-1), (i-3 i-2).
-        search: for (offset, length) in Self.idiomSequences {
-            for special in VADERRules.specialCases where Self.matches(special.words, words, from: i + offset, length: length) {
-                valence = special.valence
-                break search
-            }
+        // Sequences in the reference's order: (i-1 i), (i-2 i-1 i), (i-2 i-1), (i-3 i-2 i-1), (i-3 i-2);
+        // the first special case found wins.
+        if let special = VADERRules.specialCaseValence(key(i - 1, 2)) ?? VADERRules.specialCaseValence(key(i - 2, 3))
+            ?? VADERRules.specialCaseValence(key(i - 2, 2)) ?? VADERRules.specialCaseValence(key(i - 3, 3))
+            ?? VADERRules.specialCaseValence(key(i - 3, 2)) {
+            valence = special
         }
-        if n - 1 > i, let special = VADERRules.specialCases.first(where: { Self.matches($0.words, words, from: i, length: 2) }) {
-            valence = special.valence
-        }
-        if n - 1 > i + 1, let special = VADERRules.specialCases.first(where: { Self.matches($0.words, words, from: i, length: 3) }) {
-            valence = special.valence
-        }
-        // Two-word dampeners ("kind of") among the three words before.
-        for (offset, length) in Self.boosterSequences {
-            for phrase in VADERRules.boosterPhrases where Self.matches(phrase, words, from: i + offset, length: length) {
-                valence += VADERRules.boosterDecrement
-            }
-        }
+        // Then (i i+1) and (i i+1 i+2) override.
+        if n - 1 > i, let special = VADERRules.specialCaseValence(key(i, 2)) { valence = special }
+        if n - 1 > i + 1, let special = VADERRules.specialCaseValence(key(i, 3)) { valence = special }
+        // Two-word dampeners ("kind of") among the three words before; the reference also tries the
+        // three-word sequence (i-3 i-2 i-1), which no two-word phrase can match.
+        if VADERRules.isBoosterPhrase(key(i - 3, 2)) { valence += VADERRules.boosterDecrement }
+        if VADERRules.isBoosterPhrase(key(i - 2, 2)) { valence += VADERRules.boosterDecrement }
         return valence
-    }
-
-    /// (offset from the word, length) of the phrases `specialIdiomsCheck` compares, in the reference's order.
-    private static let idiomSequences: [(Int, Int)] = [(-1, 2), (-2, 3), (-2, 2), (-3, 3), (-3, 2)]
-    private static let boosterSequences: [(Int, Int)] = [(-3, 3), (-3, 2), (-2, 2)]
-
-    @inline(__always)
-    private static func matches(_ phrase: [RuleWord], _ words: UnsafeBufferPointer<Token>, from start: Int, length: Int) -> Bool {
-        guard phrase.count == length else { return false }
-        for offset in 0..<length where words[start + offset].rule != phrase[offset] { return false }
-        return true
     }
 
     /// The reference's `_but_check`, including its use of `list.index`: each value is rescaled at the
     /// first position holding an equal value, which is not always its own.
     private static func butCheck(_ words: UnsafeBufferPointer<Token>, _ sentiments: UnsafeMutableBufferPointer<Double>) {
         guard let but = words.firstIndex(where: { $0.rule == .but }) else { return }
-        for k in 0..<sentiments.count {
-            let value = sentiments[k]
-            // Rescaling a zero leaves it zero, so zeros can be skipped.
-            if value == 0 { continue }
-            var first = 0
-            while sentiments[first] != value { first += 1 }
-            if first < but {
-                sentiments[first] = value * VADERRules.beforeBut
-            } else if first > but {
-                sentiments[first] = value * VADERRules.afterBut
+        // Rescaling a zero leaves it zero and a nonzero value never equals zero, so only the nonzero
+        // positions take part.
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: sentiments.count) { nonzero in
+            var count = 0
+            for k in 0..<sentiments.count where sentiments[k] != 0 {
+                nonzero.baseAddress.unsafelyUnwrapped.advanced(by: count).initialize(to: k)
+                count += 1
+            }
+            for j in 0..<count {
+                let value = sentiments[nonzero[j]]
+                var p = 0
+                while sentiments[nonzero[p]] != value { p += 1 }
+                let first = nonzero[p]
+                if first < but {
+                    sentiments[first] = value * VADERRules.beforeBut
+                } else if first > but {
+                    sentiments[first] = value * VADERRules.afterBut
+                }
             }
         }
     }
@@ -360,13 +366,13 @@ public struct SentimentAnalyzer: Sendable {
 
 /// Byte classes for the tokenizer.
 enum VADERBytes {
-    /// Python's `string.punctuation`.
-    static let punctuation: [Bool] = (0..<256).map { byte in
-        (0x21...0x2F).contains(byte) || (0x3A...0x40).contains(byte) || (0x5B...0x60).contains(byte)
-            || (0x7B...0x7E).contains(byte)
+    /// Python's `string.punctuation`: printable ASCII that is neither a letter, a digit nor a space.
+    @inline(__always) static func isPunctuation(_ byte: UInt8) -> Bool {
+        guard byte > 0x20, byte < 0x7F else { return false }
+        let letter = (byte | 0x20) &- 0x61 < 26
+        let digit = byte &- 0x30 < 10
+        return !letter && !digit
     }
-
-    @inline(__always) static func isPunctuation(_ byte: UInt8) -> Bool { punctuation[Int(byte)] }
 
     /// Byte length of the whitespace character at `index` as Python's `str.split()` sees whitespace
     /// (ASCII \t \n \v \f \r, \x1c-\x1f, space, and U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028,

@@ -8,8 +8,8 @@ enum VADERRules {
     static let capsIncrement = 0.733
     /// Factor applied to a negated word's valence.
     static let negationScalar = -0.74
-    /// A booster's effect by distance from the word it modifies (1, 2, 3 words before).
-    static let boosterDecay: [Double] = [1.0, 0.95, 0.9]
+    /// A booster's effect two and three words before the word it modifies (one word before: x1).
+    static let boosterDecayTwoBefore = 0.95, boosterDecayThreeBefore = 0.9
     /// Weights of sentiment before and after the first "but".
     static let beforeBut = 0.5, afterBut = 1.5
     /// Compound normalisation: x / sqrt(x^2 + alpha).
@@ -52,16 +52,42 @@ enum VADERRules {
         return table
     }()
 
-    /// Two-word dampeners ("just enough", "kind of", "sort of"), matched on the words before a
-    /// sentiment word.
-    static let boosterPhrases: [[RuleWord]] = [[.just, .enough], [.kind, .of], [.sort, .of]]
+    /// A phrase of two or three rule words packed into one integer (a byte per word, the first lowest),
+    /// so that phrase tests are integer comparisons. `.other` is 0 and in no phrase, so a sequence
+    /// containing any other word never matches.
+    @inline(__always)
+    static func phraseKey(_ first: RuleWord, _ second: RuleWord, _ third: RuleWord = .other) -> UInt32 {
+        UInt32(first.rawValue) | UInt32(second.rawValue) << 8 | UInt32(third.rawValue) << 16
+    }
 
-    /// The reference's `SPECIAL_CASES`: phrases whose valence replaces the word's own. Its one-word
-    /// entry "badass" can never match (the reference compares only two- and three-word sequences).
-    static let specialCases: [(words: [RuleWord], valence: Double)] = [
-        ([.the, .shit], 3), ([.the, .bomb], 3), ([.bad, .ass], 1.5), ([.bus, .stop], 0.0),
-        ([.yeah, .right], -2), ([.kiss, .of, .death], -1.5), ([.to, .die, .for], 3), ([.beating, .heart], 3.5),
-    ]
+    /// The reference's two-word dampeners "just enough", "kind of", "sort of" (its `BOOSTER_DICT` entries
+    /// with a space), matched on the words before a sentiment word.
+    @inline(__always)
+    static func isBoosterPhrase(_ key: UInt32) -> Bool {
+        key == phraseKey(.just, .enough) || key == phraseKey(.kind, .of) || key == phraseKey(.sort, .of)
+    }
+
+    /// The reference's `SPECIAL_CASES`: phrases whose valence replaces the word's own. Its one-word entry
+    /// "badass" can never match (the reference compares only two- and three-word sequences).
+    @inline(__always)
+    static func specialCaseValence(_ key: UInt32) -> Double? {
+        switch key {
+        case phraseKey(.the, .shit): return 3  // "the shit"
+        case phraseKey(.the, .bomb): return 3  // "the bomb"
+        case phraseKey(.bad, .ass): return 1.5  // "bad ass"
+        case phraseKey(.bus, .stop): return 0  // "bus stop"
+        case phraseKey(.yeah, .right): return -2  // "yeah right"
+        case phraseKey(.kiss, .of, .death): return -1.5  // "kiss of death"
+        case phraseKey(.to, .die, .for): return 3  // "to die for"
+        case phraseKey(.beating, .heart): return 3.5  // "beating heart"
+        default: return nil
+        }
+    }
+
+    /// Words that occur in a special case or booster phrase.
+    static let phraseWords: [RuleWord] = [.the, .shit, .bomb, .bad, .ass, .bus, .stop, .yeah, .right, .kiss, .of,
+                                          .death, .to, .die, .for, .beating, .heart, .just, .enough, .kind, .sort]
+
     // The reference's SENTIMENT_LADEN_IDIOMS ("cut the mustard", "under the weather", ...) are defined
     // there but never applied (its `_sentiment_laden_idioms_check` is unused, marked future work), and its
     // "least" clause inside `negated` is commented out; neither is applied here either.

@@ -7,19 +7,38 @@ struct VADERWordInfo {
     var isBooster = false
     var negates = false
     var rule = RuleWord.other
+    /// Part of a special-case or booster phrase ("the bomb", "kind of").
+    var inPhrase = false
 }
 
 /// An open-addressing hash table from lowercased UTF-8 bytes to `VADERWordInfo`, so that the
 /// analyser looks a word up straight from the text's bytes, without making a String per word.
-struct VADERWordTable: Sendable {
-    private var keyBytes: [UInt8] = []
-    private var keyStart: [Int32] = []
-    private var keyLength: [Int32] = []
-    private var keyHash: [UInt64] = []
-    private(set) var infos: [VADERWordInfo] = []
+/// Immutable after `init` (hence `@unchecked Sendable`); the arrays are copied into raw buffers so that
+/// lookups pay neither bounds checks nor reference counting.
+final class VADERWordTable: @unchecked Sendable {
+    private let keyBytes: UnsafeMutableBufferPointer<UInt8>
+    private let keyStart: UnsafeMutableBufferPointer<Int32>
+    private let keyLength: UnsafeMutableBufferPointer<Int32>
+    private let keyHash: UnsafeMutableBufferPointer<UInt64>
+    let infos: UnsafeMutableBufferPointer<VADERWordInfo>
     /// Entry index + 1 per slot, 0 when empty.
-    private var slots: [Int32] = []
-    private var mask = 0
+    private let slots: UnsafeMutableBufferPointer<Int32>
+    private let mask: Int
+
+    private static func copy<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
+        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(array.count, 1))
+        _ = buffer.initialize(from: array)
+        return buffer
+    }
+
+    deinit {
+        keyBytes.deallocate()
+        keyStart.deallocate()
+        keyLength.deallocate()
+        keyHash.deallocate()
+        infos.deallocate()
+        slots.deallocate()
+    }
 
     init(lexicon: VADERLexicon) {
         var merged: [String: VADERWordInfo] = [:]
@@ -36,11 +55,14 @@ struct VADERWordTable: Sendable {
         }
         for word in VADERRules.negations { merged[word, default: VADERWordInfo()].negates = true }
         for (word, rule) in RuleWord.bySpelling { merged[word, default: VADERWordInfo()].rule = rule }
+        for rule in VADERRules.phraseWords { merged[String(describing: rule), default: VADERWordInfo()].inPhrase = true }
 
         var capacity = 16
         while capacity < merged.count * 2 { capacity *= 2 }
-        slots = [Int32](repeating: 0, count: capacity)
-        mask = capacity - 1
+        var slots = [Int32](repeating: 0, count: capacity)
+        let mask = capacity - 1
+        var keyBytes: [UInt8] = [], keyStart: [Int32] = [], keyLength: [Int32] = [], keyHash: [UInt64] = []
+        var infos: [VADERWordInfo] = []
         for (word, info) in merged.sorted(by: { $0.key < $1.key }) {
             let bytes = Array(word.utf8)
             let hash = bytes.withUnsafeBufferPointer { Self.hash($0) }
@@ -53,6 +75,13 @@ struct VADERWordTable: Sendable {
             while slots[slot] != 0 { slot = (slot + 1) & mask }
             slots[slot] = Int32(infos.count)
         }
+        self.mask = mask
+        self.slots = Self.copy(slots)
+        self.keyBytes = Self.copy(keyBytes)
+        self.keyStart = Self.copy(keyStart)
+        self.keyLength = Self.copy(keyLength)
+        self.keyHash = Self.copy(keyHash)
+        self.infos = Self.copy(infos)
     }
 
     /// FNV-1a over the bytes.

@@ -211,6 +211,24 @@ private struct VADERFixture: Decodable {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         print("VADER scoring: \(bytes) bytes in \(reviews.count) reviews, \(seconds) s, "
             + "\(Double(bytes) / seconds / 1e6) MB/s (checksum \(checksum))")
+        // VADER_BENCH_TEXT=<file>: the same on its paragraphs (prose rather than review-word soup).
+        if let path = ProcessInfo.processInfo.environment["VADER_BENCH_TEXT"] {
+            let paragraphs = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n\n")
+                .filter { !$0.isEmpty }
+            var prose: [String] = []
+            var proseBytes = 0
+            while proseBytes < 20_000_000, !paragraphs.isEmpty {
+                for paragraph in paragraphs {
+                    prose.append(paragraph)
+                    proseBytes += paragraph.utf8.count
+                }
+            }
+            let proseElapsed = clock.measure {
+                for paragraph in prose { checksum += analyzer.scores(paragraph).compound }
+            }
+            let proseSeconds = Double(proseElapsed.components.seconds) + Double(proseElapsed.components.attoseconds) * 1e-18
+            print("VADER scoring, \(path): \(Double(proseBytes) / proseSeconds / 1e6) MB/s (checksum \(checksum))")
+        }
         if FileManager.default.fileExists(atPath: fullLexiconURL.path) {
             let full = SentimentAnalyzer(lexicon: try VADERLexicon(contentsOf: fullLexiconURL))
             let fullElapsed = clock.measure {

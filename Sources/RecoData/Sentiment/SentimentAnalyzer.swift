@@ -91,7 +91,17 @@ public struct SentimentAnalyzer: Sendable {
             }
             let start = i
             i += 1
-            while i < n, VADERBytes.whitespaceLength(text, at: i) == 0 { i += 1 }
+            while i < n {
+                let byte = text[i]
+                // Printable ASCII is never whitespace; only other bytes need the full test.
+                if byte > 0x20, byte < 0x7F {
+                    i += 1
+                } else if VADERBytes.whitespaceLength(text, at: i) == 0 {
+                    i += 1
+                } else {
+                    break
+                }
+            }
             tokens.baseAddress.unsafelyUnwrapped.advanced(by: count)
                 .initialize(to: token(UnsafeBufferPointer(rebasing: text[start..<i]), scratch: scratch))
             count += 1
@@ -104,33 +114,38 @@ public struct SentimentAnalyzer: Sendable {
         var lower = 0, upper = raw.count
         while lower < upper, VADERBytes.isPunctuation(raw[lower]) { lower += 1 }
         while upper > lower, VADERBytes.isPunctuation(raw[upper - 1]) { upper -= 1 }
-        var characters = 0
-        for index in lower..<upper where raw[index] & 0xC0 != 0x80 { characters += 1 }
-        let word = characters <= 2 ? raw : UnsafeBufferPointer(rebasing: raw[lower..<upper])
-
-        var nonASCII: UInt8 = 0
-        var hasUpper = false, hasLower = false
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        var contraction = false
-        var previous1: UInt8 = 0, previous2: UInt8 = 0
-        for index in 0..<word.count {
-            var byte = word[index]
-            nonASCII |= byte
-            if byte &- 0x41 < 26 {
-                hasUpper = true
-                byte |= 0x20
-            } else if byte &- 0x61 < 26 {
-                hasLower = true
-            }
-            scratch[index] = byte
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-            if byte == 0x74, previous1 == 0x27, previous2 == 0x6E { contraction = true }  // "n't"
-            previous2 = previous1
-            previous1 = byte
+        // Python keeps the unstripped word when stripping leaves two characters or fewer; two characters
+        // take at most 8 UTF-8 bytes, so only stripped lengths 3...8 need counting.
+        var keepRaw = upper - lower <= 2
+        if !keepRaw, upper - lower <= 8 {
+            var characters = 0
+            for index in lower..<upper where raw[index] & 0xC0 != 0x80 { characters += 1 }
+            keepRaw = characters <= 2
         }
+        let word = keepRaw ? raw : UnsafeBufferPointer(rebasing: raw[lower..<upper])
+
+        // Branch-free per byte (word lengths and letters are unpredictable): flags accumulate by OR.
+        var nonASCII: UInt8 = 0, upperLetters: UInt8 = 0, lowerLetters: UInt8 = 0, contraction: UInt8 = 0
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var window: UInt32 = 0  // the last three lowered bytes
+        var index = 0
+        while index < word.count {
+            let byte = word[index]
+            nonASCII |= byte
+            let isUpper: UInt8 = byte &- 0x41 < 26 ? 1 : 0
+            upperLetters |= isUpper
+            lowerLetters |= byte &- 0x61 < 26 ? 1 : 0
+            let lowered = byte | (isUpper << 5)
+            scratch[index] = lowered
+            hash = (hash ^ UInt64(lowered)) &* 0x0000_0100_0000_01b3
+            window = (window << 8 | UInt32(lowered)) & 0xFF_FFFF
+            contraction |= window == 0x6E_2774 ? 1 : 0  // "n't"
+            index &+= 1
+        }
+        let hasUpper = upperLetters != 0, hasLower = lowerLetters != 0
         if nonASCII & 0x80 != 0 { return unicodeToken(word) }
         return makeToken(entry: table.lookup(UnsafeBufferPointer(rebasing: scratch[0..<word.count]), hash: hash),
-                         upper: hasUpper && !hasLower, contraction: contraction)
+                         upper: hasUpper && !hasLower, contraction: contraction != 0)
     }
 
     /// The slow path for a word with non-ASCII characters: Unicode lowercasing and case tests.

@@ -8,9 +8,17 @@ stored unrounded (the package's `round` is replaced by the identity while scorin
 can be compared far below the package's 3-4 printed decimals.
 
     pip install vaderSentiment && python3 Fixtures/make_vader_fixture.py
+
+`--random N OUT` instead writes N random sentences built from rule words, lexicon words, capitals,
+punctuation and odd whitespace, with their scores, to OUT (not committed), for the opt-in test:
+
+    python3 Fixtures/make_vader_fixture.py --random 5000 /tmp/vader_random.json
+    VADER_COMPARE=/tmp/vader_random.json swift test -c release --filter largerFixtureAgreesWithPython
 """
 import json
 import os
+import random
+import sys
 import tempfile
 
 import vaderSentiment.vaderSentiment as vader
@@ -91,7 +99,27 @@ def scores(analyzer):
             for t in SENTENCES]
 
 
+RANDOM_WORDS = """no not never so this without doubt kind of but BUT But least at very or nor the shit bomb bad ass
+bus stop yeah right kiss death to die for beating heart just enough sort isn't don't didn't ISN'T uh-uh nope very VERY
+extremely barely kinda sort-of kind-of really REALLY good GOOD great Great bad BAD love hate HATE ok. ok no. No NO :) :D
+:-) (: happy sad terrible awful worst best nice, nice! perfect. broken cheap ugly comfortable !! ! ? ?? ... - the a it
+IT THE was is product item café NAÏVE ÉTÉ excellent poor disappointed beautiful fun funny lol haha wow problem problems
+fail sucks lame more most less little almost hardly""".split()
+RANDOM_SEPARATORS = [" "] * 20 + ["\t", "\n", "\u00a0", "\u2003", "  ", " \r\n"]
+
+
+def random_sentences(count, seed=7):
+    generator = random.Random(seed)
+    return ["".join(generator.choice(RANDOM_WORDS) + generator.choice(RANDOM_SEPARATORS)
+                    for _ in range(generator.randint(1, 25))) for _ in range(count)]
+
+
 def main():
+    global SENTENCES
+    out_path = os.path.join(ROOT, "Fixtures", "vader_reference.json")
+    if len(sys.argv) == 4 and sys.argv[1] == "--random":
+        SENTENCES = random_sentences(int(sys.argv[2]))
+        out_path = sys.argv[3]
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
         f.write(built_in_lexicon())
         path = f.name
@@ -101,7 +129,7 @@ def main():
         os.unlink(path)
     full = unrounded(lambda: scores(vader.SentimentIntensityAnalyzer()))
     out = {"package": "vaderSentiment 3.3.2", "sentences": SENTENCES, "builtIn": built_in, "full": full}
-    with open(os.path.join(ROOT, "Fixtures", "vader_reference.json"), "w", encoding="utf-8") as f:
+    with open(out_path, "w", encoding="utf-8") as f:
         json.dump(out, f, indent=1, ensure_ascii=False)
         f.write("\n")
 

@@ -137,6 +137,31 @@ private struct VADERFixture: Decodable {
         if ProcessInfo.processInfo.environment["VADER_BENCH"] != nil { print("VADER full lexicon: max |Swift - Python| = \(worst)") }
     }
 
+    /// Opt-in: `VADER_COMPARE=<file>` compares against a larger fixture in the same JSON layout (for
+    /// instance thousands of random sentences scored by the Python package).
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["VADER_COMPARE"] != nil, "set VADER_COMPARE=<json> to run"))
+    func largerFixtureAgreesWithPython() throws {
+        let path = ProcessInfo.processInfo.environment["VADER_COMPARE"] ?? ""
+        let fixture = try JSONDecoder().decode(VADERFixture.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        var analyzers = [("built-in", analyzer, fixture.builtIn)]
+        if FileManager.default.fileExists(atPath: fullLexiconURL.path) {
+            analyzers.append(("full", SentimentAnalyzer(lexicon: try VADERLexicon(contentsOf: fullLexiconURL)), fixture.full))
+        }
+        for (name, analyzer, expected) in analyzers {
+            var worst = 0.0, failures = 0
+            for (sentence, reference) in zip(fixture.sentences, expected) {
+                let got = analyzer.scores(sentence)
+                let difference = Self.maxDifference(got, reference)
+                worst = max(worst, difference)
+                if difference >= 1e-4 {
+                    failures += 1
+                    if failures <= 5 { Issue.record("\(name) \(sentence.debugDescription): \(got) vs Python \(reference)") }
+                }
+            }
+            print("VADER \(name) lexicon, \(fixture.sentences.count) sentences: max |Swift - Python| = \(worst), \(failures) over 1e-4")
+        }
+    }
+
     static func maxDifference(_ a: SentimentScores, _ b: SentimentScores) -> Double {
         max(abs(a.negative - b.negative), abs(a.neutral - b.neutral), abs(a.positive - b.positive),
             abs(a.compound - b.compound))

@@ -6,7 +6,8 @@
 /// - words are the text split on whitespace, with leading and trailing ASCII punctuation stripped unless
 ///   that leaves two characters or fewer (so emoticons such as ":)" and short words such as "ok." stay);
 /// - a word's lexicon valence is negated (x -0.74) by a negation word ("not", "never", any word with
-///   "n't", ...) one to three words before it, or by "no" one or two words before;
+///   "n't", ...) one to three words before it, or by "no" one or two words before (three in "no x or y");
+///   a "no" followed by a lexicon word scores nothing itself;
 /// - boosters ("very") and dampeners ("barely", "kind of") up to three words before add +-0.293, decaying
 ///   by distance (x1, x0.95, x0.9); "never so/this" amplifies (x1.25), "without doubt" does not negate,
 ///   "least" negates unless after "at"/"very"; the reference's `SPECIAL_CASES` phrases ("the bomb",
@@ -17,10 +18,11 @@
 /// - compound = sum / sqrt(sum^2 + 15), and the positive/neutral/negative shares as in the reference's
 ///   `score_valence` and `_sift_sentiment_scores`.
 ///
-/// Not implemented: the reference replaces emoji by their textual descriptions before scoring; this
-/// analyser leaves emoji as they are (they score only if the lexicon lists them). Non-ASCII words are
-/// lowercased with Swift's Unicode lowercasing, which can differ from Python's in rare contexts (final
-/// sigma). Scores are not rounded (see `SentimentScores`).
+/// Not implemented: the reference replaces every character of its emoji lexicon (emoji, and symbols
+/// such as arrows or "‼") by its textual description before scoring; this analyser leaves them as they
+/// are (they score only if the lexicon lists them), so texts with emoji can score differently.
+/// Non-ASCII words are lowercased with Swift's Unicode lowercasing, which can differ from Python's in
+/// rare contexts (final sigma). Scores are not rounded (see `SentimentScores`).
 ///
 /// The analyser works on the text's UTF-8 bytes: words are looked up in a byte-keyed hash table without
 /// making a String per word (only words with non-ASCII letters take a slower path), and no regular

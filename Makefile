@@ -5,7 +5,7 @@ PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BENCH_ARGS ?=
 
-.PHONY: setup build test demo bench
+.PHONY: setup build test demo bench vader-lexicon
 
 ## Install what the build and tests need, only where missing: OpenBLAS and LAPACKE (Debian packages),
 ## NumPy and safetensors for the Python cross-checks in Fixtures/.
@@ -57,3 +57,15 @@ fuzz:
 			-artifact_prefix=Fuzz/.build/findings/$$target- -print_final_stats=1 \
 			Fuzz/.build/corpus/$$target Fuzz/Corpus/$$target || exit 1; \
 	done
+
+# VADER's full sentiment lexicon (vaderSentiment's vader_lexicon.txt, MIT licensed) for the RecoData
+# analyser and its full-lexicon test; copied into lexicons/ (git-ignored), never committed.
+vader-lexicon: lexicons/vader_lexicon.txt
+
+lexicons/vader_lexicon.txt:
+	@$(PYTHON) -c "import vaderSentiment" 2>/dev/null || \
+		$(PYTHON) -m pip install --quiet vaderSentiment || \
+		$(PYTHON) -m pip install --quiet --user --break-system-packages vaderSentiment
+	@mkdir -p lexicons
+	@cp "$$($(PYTHON) -c 'import os, vaderSentiment; print(os.path.dirname(vaderSentiment.__file__))')/vader_lexicon.txt" $@
+	@echo "wrote $@ ($$(wc -l < $@) lines)"

@@ -63,7 +63,11 @@ struct DataPrepareCommand: ParsableCommand {
             dataset = try ReviewDataset.prepare(reviews: reviews, metadata: meta, options: options)
             try dataset.write(to: out)
         } catch let error as ReviewDataError {
-            throw ExperimentError(error.description)
+            // Name the flag whose file is at fault.
+            var message = error.description
+            if message.hasPrefix(reviews + ":") { message = "--reviews " + message }
+            else if let meta, message.hasPrefix(meta + ":") { message = "--meta " + message }
+            throw ExperimentError(message)
         }
         print(dataset.summary.text())
         for example in dataset.summary.malformedExamples.prefix(5) { print("  skipped \(example)") }

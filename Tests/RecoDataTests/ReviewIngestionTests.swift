@@ -33,6 +33,19 @@ import Testing
         #expect(review.text.isEmpty && review.summary.isEmpty && review.helpfulVotes == nil)
     }
 
+    @Test func validJSONInLessCommonFormsIsAccepted() throws {
+        let lines = [
+            #"{"re\u0076iewerID":"A","asin":"B","overall":5e0,"unixReviewTime":1E3}"#,
+            " \t{ \"reviewerID\" : \"A\" , \"asin\":\"B\",\"overall\":-0.0,\"unixReviewTime\":0 } ",
+            #"{"reviewerID":"A","asin":"B","overall":4.5,"unixReviewTime":7,"x":{"y":[[],{},[1.5e-3,-2,true,false,null,"\u0000"]]}}"#,
+            #"{"reviewerID":"A","asin":"B","overall":2,"unixReviewTime":7,"reviewText":"\u00e9\u4e2d\ud834\udd1e"}"#,
+        ]
+        let reviews = try lines.map { try parse($0).get() }
+        #expect(reviews[0].user == "A" && reviews[0].rating == 5 && reviews[0].time == 1000)
+        #expect(reviews[1].rating == 0 && reviews[2].rating == 4.5)
+        #expect(reviews[3].text == "é中𝄞")
+    }
+
     /// Each kind of malformed line, with the field it must name (nil: not valid JSON).
     static let malformed: [(String, String?)] = [
         (#"{"reviewerID": "A", "asin": "B", "overall": 5.0, "unixReviewTime": 1"#, nil),            // unclosed

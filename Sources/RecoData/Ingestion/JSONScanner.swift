@@ -10,6 +10,13 @@ public struct JSONSyntaxError: Error, Equatable {
 struct JSONNumber {
     var value: Double
     var integer: Int64?
+
+    /// The integer, also when written with an exponent ("1E3"); nil for a fraction or beyond 2^53.
+    var integral: Int64? {
+        if let integer { return integer }
+        guard value == value.rounded(), abs(value) < 9_007_199_254_740_992 else { return nil }
+        return Int64(value)
+    }
 }
 
 /// A strict JSON scanner over the UTF-8 bytes of one line (RFC 8259): strings with every escape

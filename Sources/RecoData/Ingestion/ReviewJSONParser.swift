@@ -37,12 +37,9 @@ public struct ReviewJSONParser {
                     scanner.skipWhitespace()
                     let valueStart = scanner.position
                     let first = scanner.peek()
-                    if escaped {
-                        // Keys with escapes are not among the fields read here; still validate them.
-                        _ = try scanner.decode(key, escaped: true, at: keyStart)
-                        try scanner.skipValue()
-                    } else if scanner.matches(key, "reviewerID") || scanner.matches(key, "asin") {
-                        let isUser = key.count == 10
+                    let name = try ReviewJSONParser.field(of: key, escaped: escaped, in: scanner, at: keyStart)
+                    if name == .user || name == .item {
+                        let isUser = name == .user
                         sawRequired = true
                         guard first == 0x22 else {
                             let range = try scanner.skipValue()
@@ -51,7 +48,7 @@ public struct ReviewJSONParser {
                         let value = try scanner.readString()
                         if value.isEmpty { throw problem(isUser ? "reviewerID" : "asin", "\"\"", "a non-empty string") }
                         if isUser { user = value } else { item = value }
-                    } else if scanner.matches(key, "overall") {
+                    } else if name == .rating {
                         sawRequired = true
                         guard let first, first == 0x2D || (first >= 0x30 && first <= 0x39) else {
                             let range = try scanner.skipValue()
@@ -62,11 +59,11 @@ public struct ReviewJSONParser {
                             throw problem("overall", scanner.excerpt(valueStart..<scanner.position), "a number in 0...5 (the star rating)")
                         }
                         rating = Float(number.value)
-                    } else if scanner.matches(key, "unixReviewTime") {
+                    } else if name == .time {
                         sawRequired = true
                         var parsed: Int64?
                         if let first, first == 0x2D || (first >= 0x30 && first <= 0x39) {
-                            parsed = try scanner.readNumber().integer
+                            parsed = try scanner.readNumber().integral
                         } else {
                             try scanner.skipValue()
                         }
@@ -75,8 +72,8 @@ public struct ReviewJSONParser {
                                           "a non-negative integer (seconds since 1970)")
                         }
                         time = parsed
-                    } else if scanner.matches(key, "reviewText") || scanner.matches(key, "summary") {
-                        let isText = key.count == 10
+                    } else if name == .text || name == .summary {
+                        let isText = name == .text
                         if first == 0x6E {
                             try scanner.readLiteral("null")
                         } else {
@@ -87,7 +84,7 @@ public struct ReviewJSONParser {
                             let value = try scanner.readString()
                             if isText { text = value } else { summary = value }
                         }
-                    } else if scanner.matches(key, "vote") {
+                    } else if name == .vote {
                         if first == 0x6E {
                             try scanner.readLiteral("null")
                         } else if first == 0x22 {
@@ -104,7 +101,7 @@ public struct ReviewJSONParser {
                             }
                             votes = Int(parsed)
                         }
-                    } else if scanner.matches(key, "helpful") {
+                    } else if name == .helpful {
                         let pair = try ReviewJSONParser.readHelpful(&scanner)
                         guard let pair else {
                             throw problem("helpful", scanner.excerpt(valueStart..<scanner.position),
@@ -112,7 +109,7 @@ public struct ReviewJSONParser {
                         }
                         votes = pair.0
                         total = pair.1
-                    } else if scanner.matches(key, "verified") {
+                    } else if name == .verified {
                         if first == 0x74 { try scanner.readLiteral("true"); verified = true }
                         else if first == 0x66 { try scanner.readLiteral("false"); verified = false }
                         else if first == 0x6E { try scanner.readLiteral("null") }
@@ -120,7 +117,7 @@ public struct ReviewJSONParser {
                             let range = try scanner.skipValue()
                             throw problem("verified", scanner.excerpt(range), "true or false")
                         }
-                    } else if scanner.matches(key, "style") {
+                    } else if name == .style {
                         let range = try scanner.skipValue()
                         if first != 0x7B && first != 0x6E { throw problem("style", scanner.excerpt(range), "an object") }
                     } else {
@@ -147,6 +144,43 @@ public struct ReviewJSONParser {
         guard let time else { return .failure(problem("unixReviewTime", nil, "a non-negative integer (seconds since 1970)")) }
         return .success(Review(user: user, item: item, rating: rating, text: text, summary: summary, time: time,
                                helpfulVotes: votes, totalVotes: total, verified: verified))
+    }
+
+    /// The fields read; `other` is skipped.
+    enum Field { case user, item, rating, time, text, summary, vote, helpful, verified, style, other }
+
+    /// The field a key names: compared as raw bytes, or decoded first when it holds escapes
+    /// (`"re\u0076iewerID"` is `reviewerID`).
+    static func field(of key: Range<Int>, escaped: Bool, in scanner: JSONScanner, at offset: Int) throws -> Field {
+        if escaped {
+            switch try scanner.decode(key, escaped: true, at: offset) {
+            case "reviewerID": return .user
+            case "asin": return .item
+            case "overall": return .rating
+            case "unixReviewTime": return .time
+            case "reviewText": return .text
+            case "summary": return .summary
+            case "vote": return .vote
+            case "helpful": return .helpful
+            case "verified": return .verified
+            case "style": return .style
+            default: return .other
+            }
+        }
+        switch key.count {
+        case 4: return scanner.matches(key, "asin") ? .item : (scanner.matches(key, "vote") ? .vote : .other)
+        case 5: return scanner.matches(key, "style") ? .style : .other
+        case 7:
+            if scanner.matches(key, "overall") { return .rating }
+            if scanner.matches(key, "summary") { return .summary }
+            return scanner.matches(key, "helpful") ? .helpful : .other
+        case 8: return scanner.matches(key, "verified") ? .verified : .other
+        case 10:
+            if scanner.matches(key, "reviewerID") { return .user }
+            return scanner.matches(key, "reviewText") ? .text : .other
+        case 14: return scanner.matches(key, "unixReviewTime") ? .time : .other
+        default: return .other
+        }
     }
 
     /// "1,234" (thousands separators optional, in groups of three) or "12" as a count; nil otherwise.

@@ -167,6 +167,17 @@ import Testing
         #expect(kept.count == 1 && unclosedReport.malformed.first?.expected.contains("closing quote") == true)
     }
 
+    @Test func byteOrderMarksAreSkipped() throws {
+        let directory = try TestDirectory()
+        let bom = "\u{FEFF}"
+        let json = try directory.write("bom.json", bom + line2018("U1", "I1") + "\n")
+        let csv = try directory.write("bom.csv", bom + "reviewerID,asin,overall,unixReviewTime\nU1,I1,4,9\n")
+        #expect(try readAll(json).0.map(\.user) == ["U1"])
+        #expect(try readAll(csv).0.map(\.time) == [9])
+        let unterminated = try directory.write("bom-one-line.json", bom + line2018("U2", "I1"))
+        #expect(try readAll(unterminated).0.map(\.user) == ["U2"])
+    }
+
     @Test func csvWithoutTheNeededColumnsIsOneError() throws {
         let directory = try TestDirectory()
         let path = try directory.write("reviews.csv", "user,item,stars\nU1,I1,5\n")

@@ -2,6 +2,7 @@ import Foundation
 
 /// The element type of a column file.
 public enum ColumnType: String, Codable, Sendable {
+    /// Bytes (the split), 32-bit ids, 64-bit times, 32-bit floats, and UTF-8 strings with offsets.
     case uint8, uint32, int64, float32, string
 
     /// Its code in the header.

@@ -2,7 +2,12 @@ import Foundation
 
 /// Which part of the chronological split a review belongs to.
 public enum SplitPart: UInt8, Sendable, Codable, CaseIterable {
-    case train = 0, validation = 1, test = 2
+    /// The earliest reviews of each user (stored as 0).
+    case train = 0
+    /// The reviews after the training ones (1).
+    case validation = 1
+    /// The latest reviews (2).
+    case test = 2
 }
 
 /// Reviews prepared for learning: dense user and item ids, scaled features, a sentiment column and a

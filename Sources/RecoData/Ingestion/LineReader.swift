@@ -66,7 +66,8 @@ public final class BufferedByteReader {
     }
 
     /// Calls `body` with each line (without its `\n` or `\r\n`) and its 1-based number; the bytes are
-    /// valid only during the call. A last line without a newline is delivered too.
+    /// valid only during the call. A last line without a newline is delivered too; a UTF-8 byte-order
+    /// mark before the first line is dropped.
     public func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
         var number = 0
         var searched = 0  // bytes after `start` already known to hold no newline
@@ -79,7 +80,12 @@ public final class BufferedByteReader {
                 let next = start + length + 1
                 if length > 0 && storage[start + length - 1] == 0x0D { length -= 1 }
                 number += 1
-                try body(UnsafeBufferPointer(start: storage + start, count: length), number)
+                var lineStart = storage + start
+                if number == 1 && length >= 3 && lineStart[0] == 0xEF && lineStart[1] == 0xBB && lineStart[2] == 0xBF {
+                    lineStart += 3  // a UTF-8 byte-order mark
+                    length -= 3
+                }
+                try body(UnsafeBufferPointer(start: lineStart, count: length), number)
                 start = next
                 searched = 0
                 continue
@@ -90,7 +96,12 @@ public final class BufferedByteReader {
                     var length = pending
                     if storage[start + length - 1] == 0x0D { length -= 1 }
                     number += 1
-                    try body(UnsafeBufferPointer(start: storage + start, count: length), number)
+                    var lineStart = storage + start
+                    if number == 1 && length >= 3 && lineStart[0] == 0xEF && lineStart[1] == 0xBB && lineStart[2] == 0xBF {
+                        lineStart += 3
+                        length -= 3
+                    }
+                    try body(UnsafeBufferPointer(start: lineStart, count: length), number)
                     start = end
                 }
                 return

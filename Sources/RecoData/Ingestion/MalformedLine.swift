@@ -48,7 +48,7 @@ public struct IngestionReport: Sendable, Equatable {
     /// Wall-clock seconds of reading and parsing (including the caller's per-record work).
     public var seconds = 0.0
 
-    /// Public memberwise-free initialiser: an empty report.
+    /// An empty report.
     public init() {}
 
     /// Records per second.

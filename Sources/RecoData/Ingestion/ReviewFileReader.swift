@@ -118,7 +118,8 @@ struct CSVColumns {
     init(_ names: [String], required: [String], path: String, kind: String) throws {
         var index: [String: Int] = [:]
         for (position, name) in names.enumerated() {
-            index[name.trimmingCharacters(in: .whitespaces)] = index[name.trimmingCharacters(in: .whitespaces)] ?? position
+            let trimmed = name.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\u{FEFF}")))
+            index[trimmed] = index[trimmed] ?? position
         }
         let missing = required.filter { index[$0] == nil }
         if !missing.isEmpty {

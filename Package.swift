@@ -27,6 +27,11 @@ let package = Package(
             path: "Sources/CBLAS",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // C kernels (target_clones), an implementation detail of RecoTensor and RecoRL's fused SAC kernels.
         .target(name: "RecoKernels"),
         .target(name: "RecoTensor", dependencies: ["CBLAS", "RecoKernels"]),
@@ -35,7 +40,7 @@ let package = Package(
         .target(name: "RecoEvaluation", dependencies: ["RecoEnvironments", "RecoTensor"]),
         .target(name: "RecoSimulators", dependencies: ["RecoEnvironments", "RecoTensor"]),
         // Review data: ingestion, sentiment, synthetic review files.
-        .target(name: "RecoData", dependencies: ["RecoEnvironments", "RecoTensor"]),
+        .target(name: "RecoData", dependencies: ["CZlib", "RecoEnvironments", "RecoTensor"]),
         .target(name: "RecoRL", dependencies: ["RecoEnvironments", "RecoKernels", "RecoNetworks", "RecoTensor"]),
         .target(name: "RecoEngine", dependencies: ["RecoEnvironments", "RecoEvaluation", "RecoNetworks", "RecoRL", "RecoTensor"]),
         .target(
@@ -67,7 +72,7 @@ let package = Package(
             "RecoRL", "RecoTestSupport", "RecoSimulators", "RecoEnvironments", "RecoEvaluation", "RecoExperiments",
             "RecoNetworks", "RecoTensor",
         ]),
-        .testTarget(name: "RecoDataTests", dependencies: ["RecoData", "RecoTensor"]),
+        .testTarget(name: "RecoDataTests", dependencies: ["RecoData", "RecoTensor", "CZlib"]),
         // Runs the built `recorl` executable on bad input (build with --build-tests first).
         .testTarget(name: "RecorlCommandTests"),
         // Only the public API, as an embedder sees it (no @testable imports).

@@ -59,7 +59,7 @@ let package = Package(
             name: "RecoBench",
             dependencies: [
                 "RecoExperiments", "RecoRL", "RecoEvaluation", "RecoSimulators", "RecoEnvironments", "RecoNetworks",
-                "RecoTensor", "CBLAS",
+                "RecoTensor", "RecoData", "CBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/RecoBench"

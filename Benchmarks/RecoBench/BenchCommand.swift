@@ -29,7 +29,7 @@ struct BenchCommand: ParsableCommand {
 
     /// The benchmark's sections.
     enum Part: String, CaseIterable, Codable, ExpressibleByArgument {
-        case replay, mlp, dqn, actorCritic = "actor-critic", training, recogym
+        case replay, mlp, dqn, actorCritic = "actor-critic", training, recogym, data
     }
 
     @Option(name: .long, help: "Threads for BLAS and the engine (default: \(ThreadPolicy.environmentVariable) or all cores).")
@@ -89,6 +89,11 @@ struct BenchCommand: ParsableCommand {
             report.recogym = recogym
             print("\n" + recogym.text)
         }
+        if parts.contains(.data) {
+            let data = try DataBenchmarkResult.measure()
+            report.data = data
+            print("\n" + data.text)
+        }
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -112,6 +117,7 @@ struct BenchReport: Codable {
     var actorCriticUpdate: [ActorCriticUpdateResult]?
     var training: TrainingThroughputResult?
     var recogym: RecoGymBenchmarkResult?
+    var data: DataBenchmarkResult?
 
     init(environment: EnvironmentReport) { self.environment = environment }
 }

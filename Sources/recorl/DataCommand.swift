@@ -8,7 +8,7 @@ struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "Prepare review data sets for training.",
-        subcommands: [DataPrepareCommand.self])
+        subcommands: [DataPrepareCommand.self, DataSynthCommand.self])
 }
 
 /// `recorl data prepare`: reads an Amazon review file (JSON lines, 2014 or 2018 layout, or CSV; plain or
@@ -25,12 +25,15 @@ struct DataPrepareCommand: ParsableCommand {
     @Option(help: "Items without a price: \(MissingPricePolicy.allCases.map(\.rawValue).joined(separator: ", ")).") var missingPrice = "median"
     @Option(help: "Reviews without text: \(MissingTextPolicy.allCases.map(\.rawValue).joined(separator: ", ")).") var missingText = "empty"
     @Flag(help: "Stop at the first malformed line instead of skipping it.") var strict = false
+    @Option(help: "VADER lexicon file (VADER's own format, e.g. lexicons/vader_lexicon.txt from `make vader-lexicon`; default: the small built-in one).")
+    var lexicon: String?
     @Option(help: "Directory to write the dataset into.") var out: String
 
     mutating func validate() throws {
         try Bounds.requirePath(reviews, flag: "--reviews")
         try Bounds.requirePath(out, flag: "--out")
         if let meta { try Bounds.requirePath(meta, flag: "--meta") }
+        if let lexicon { try Bounds.requirePath(lexicon, flag: "--lexicon") }
         try Bounds.requirePositive(minReviews, atMost: 1_000_000, flag: "--min-reviews")
         _ = try shares()
         guard MissingPricePolicy(rawValue: missingPrice) != nil else {
@@ -58,6 +61,15 @@ struct DataPrepareCommand: ParsableCommand {
         options.missingPrice = MissingPricePolicy(rawValue: missingPrice) ?? .median
         options.missingText = MissingTextPolicy(rawValue: missingText) ?? .empty
         options.read = ReadOptions(strict: strict)
+        let analyzer: SentimentAnalyzer
+        if let lexicon {
+            do { analyzer = SentimentAnalyzer(lexicon: try VADERLexicon(contentsOf: URL(fileURLWithPath: lexicon))) } catch {
+                throw ExperimentError("--lexicon \(lexicon): \(error)")
+            }
+        } else {
+            analyzer = SentimentAnalyzer()
+        }
+        options.sentiment = { Float(analyzer.scores($0).compound) }
         let dataset: ReviewDataset
         do {
             dataset = try ReviewDataset.prepare(reviews: reviews, metadata: meta, options: options)

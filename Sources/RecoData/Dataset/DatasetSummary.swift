@@ -39,7 +39,7 @@ public struct DatasetSummary: Codable, Equatable, Sendable {
         lines.append("users \(users), items \(items), reviews \(reviews) (train \(train), validation \(validation), test \(test))")
         lines.append("read \(reviewsRead) reviews, \(malformedLines) malformed lines skipped" +
                      (malformedMetadataLines > 0 ? ", \(malformedMetadataLines) malformed metadata lines" : ""))
-        lines.append("dropped: \(droppedMissingText) without text, \(droppedMissingPrice) without price, \(droppedByUserMinimum) of \(usersRemoved) users under the minimum")
+        lines.append("dropped: \(droppedMissingText) without text, \(droppedMissingPrice) without price, \(droppedByUserMinimum) reviews of the \(usersRemoved) users under the minimum")
         let stars = (1...5).map { "\($0): \(ratingCounts[$0])" }.joined(separator: ", ")
         lines.append("ratings \(stars)\(ratingCounts[0] > 0 ? ", 0: \(ratingCounts[0])" : ""); mean \(String(format2: meanRating))")
         let bins = sentimentCounts.count

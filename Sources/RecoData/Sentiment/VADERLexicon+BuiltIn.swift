@@ -1,9 +1,9 @@
 extension VADERLexicon {
     /// A small lexicon shipped with the package: about 280 words common in product reviews, so that
-    /// scoring works without downloading anything. Every line but one is copied verbatim from
-    /// vaderSentiment's `vader_lexicon.txt` (word, mean valence, standard deviation, the ten raters'
-    /// scores). The exception is `cheap`, which VADER's lexicon lacks but our synthetic review generator
-    /// uses as a negative word: it carries our own valence of -1.0 with no ratings (`0.0  []`).
+    /// scoring works without downloading anything. Every line is copied verbatim from vaderSentiment's
+    /// `vader_lexicon.txt` (word, mean valence, standard deviation, the ten raters' scores), so its
+    /// scores are VADER's on any text whose words it holds; it holds every sentiment word of the
+    /// synthetic review generator (`SyntheticLexicon`).
     /// For VADER's published behaviour load the full lexicon instead (`make vader-lexicon`, then
     /// `VADERLexicon(contentsOf:)` on `lexicons/vader_lexicon.txt`).
     public static let builtIn: VADERLexicon = {
@@ -55,7 +55,6 @@ careful	0.6	1.11355	[3, 0, 0, 0, 1, 0, -1, 2, 1, 0]
 careless	-1.5	0.5	[-2, -1, -1, -2, -2, -1, -2, -2, -1, -1]
 certain	1.1	0.7	[1, 0, 2, 0, 2, 2, 1, 1, 1, 1]
 charming	2.8	0.4	[3, 3, 3, 3, 3, 3, 2, 3, 2, 3]
-cheap	-1.0	0.0	[]
 cheat	-2.0	0.7746	[-2, -3, -3, -2, -2, -1, -1, -1, -2, -3]
 cheated	-2.3	0.64031	[-2, -4, -2, -2, -2, -2, -3, -2, -2, -2]
 cheating	-2.6	0.91652	[-2, -3, -3, -2, -4, -4, -3, -2, -1, -2]

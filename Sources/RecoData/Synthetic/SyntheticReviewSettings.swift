@@ -194,7 +194,7 @@ public enum SyntheticLexicon {
     public static let positive = "great good love excellent perfect nice comfortable happy beautiful best"
         .split(separator: " ").map(String.init)
     /// Negative sentiment words.
-    public static let negative = "bad terrible poor awful hate worst disappointed cheap broken ugly"
+    public static let negative = "bad terrible poor awful hate worst disappointed useless broken ugly"
         .split(separator: " ").map(String.init)
     /// Neutral filler words.
     public static let filler = "the this it is was dress shirt fits size color fabric material and for my with"

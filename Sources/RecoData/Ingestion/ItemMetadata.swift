@@ -85,20 +85,9 @@ public enum ItemMetadataReader {
             MalformedLine(line: number, field: field, value: value, expected: expected, sawRequiredField: sawRequired)
         }
         do {
-            scanner.skipWhitespace()
-            try scanner.expect(0x7B, "a JSON object '{' (one item per line)")
-            scanner.skipWhitespace()
-            if scanner.peek() == 0x7D { scanner.position += 1 } else {
-                while true {
-                    scanner.skipWhitespace()
-                    guard scanner.peek() == 0x22 else { throw scanner.fail("a key string") }
-                    let keyStart = scanner.position
-                    let (key, escaped) = try scanner.scanString()
-                    scanner.skipWhitespace()
-                    try scanner.expect(0x3A, "':' after a key")
-                    scanner.skipWhitespace()
-                    let first = scanner.peek()
-                    let valueStart = scanner.position
+            try scanner.readObject("a JSON object '{' (one item per line)") { scanner, member in
+                    let (key, escaped, keyStart, valueStart, first) = (member.key, member.escaped, member.keyStart,
+                                                                       member.valueStart, member.first)
                     if escaped {
                         _ = try scanner.decode(key, escaped: true, at: keyStart)
                         try scanner.skipValue()
@@ -149,11 +138,6 @@ public enum ItemMetadataReader {
                     } else {
                         try scanner.skipValue()
                     }
-                    scanner.skipWhitespace()
-                    if scanner.peek() == 0x2C { scanner.position += 1; continue }
-                    try scanner.expect(0x7D, "',' or '}' in an object")
-                    break
-                }
             }
             scanner.skipWhitespace()
             guard scanner.atEnd else { throw scanner.fail("the end of the line after the object") }

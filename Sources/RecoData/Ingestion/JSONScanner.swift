@@ -250,6 +250,45 @@ struct JSONScanner {
 
     // MARK: Skipping
 
+    /// One member of an object `readObject` is reading: its key (the raw bytes between the quotes,
+    /// whether they hold escapes, and where the key starts) and where its value starts, with the
+    /// value's first byte.
+    struct Member {
+        let key: Range<Int>
+        let escaped: Bool
+        let keyStart: Int
+        let valueStart: Int
+        let first: UInt8?
+    }
+
+    /// Reads the object at the current position (after any whitespace), calling `body` once per member
+    /// with the scanner at the member's value, which `body` must consume (read or skip). `what` names
+    /// the object in the error for a line that does not start one. The one loop over members every
+    /// line parser shares.
+    mutating func readObject(_ what: String, _ body: (inout JSONScanner, Member) throws -> Void) throws {
+        skipWhitespace()
+        try expect(0x7B, what)
+        skipWhitespace()
+        if peek() == 0x7D {
+            position += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            let keyStart = position
+            guard peek() == 0x22 else { throw fail("a key string") }
+            let (key, escaped) = try scanString()
+            skipWhitespace()
+            try expect(0x3A, "':' after a key")
+            skipWhitespace()
+            try body(&self, Member(key: key, escaped: escaped, keyStart: keyStart, valueStart: position, first: peek()))
+            skipWhitespace()
+            if peek() == 0x2C { position += 1; continue }
+            try expect(0x7D, "',' or '}' in an object")
+            return
+        }
+    }
+
     /// Skips one value of any kind, validating it; returns its byte range.
     @discardableResult
     mutating func skipValue(depth: Int = 0) throws -> Range<Int> {

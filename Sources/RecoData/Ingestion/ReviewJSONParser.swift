@@ -21,22 +21,9 @@ public struct ReviewJSONParser {
             MalformedLine(line: number, field: field, value: value, expected: expected, sawRequiredField: sawRequired)
         }
         do {
-            scanner.skipWhitespace()
-            try scanner.expect(0x7B, "a JSON object '{' (one review per line)")
-            scanner.skipWhitespace()
-            if scanner.peek() == 0x7D {
-                scanner.position += 1
-            } else {
-                while true {
-                    scanner.skipWhitespace()
-                    let keyStart = scanner.position
-                    guard scanner.peek() == 0x22 else { throw scanner.fail("a key string") }
-                    let (key, escaped) = try scanner.scanString()
-                    scanner.skipWhitespace()
-                    try scanner.expect(0x3A, "':' after a key")
-                    scanner.skipWhitespace()
-                    let valueStart = scanner.position
-                    let first = scanner.peek()
+            try scanner.readObject("a JSON object '{' (one review per line)") { scanner, member in
+                    let (key, escaped, keyStart, valueStart, first) = (member.key, member.escaped, member.keyStart,
+                                                                       member.valueStart, member.first)
                     let name = try ReviewJSONParser.field(of: key, escaped: escaped, in: scanner, at: keyStart)
                     if name == .user || name == .item {
                         let isUser = name == .user
@@ -123,11 +110,6 @@ public struct ReviewJSONParser {
                     } else {
                         try scanner.skipValue()
                     }
-                    scanner.skipWhitespace()
-                    if scanner.peek() == 0x2C { scanner.position += 1; continue }
-                    try scanner.expect(0x7D, "',' or '}' in an object")
-                    break
-                }
             }
             scanner.skipWhitespace()
             guard scanner.atEnd else { throw scanner.fail("the end of the line after the object") }

@@ -34,12 +34,14 @@ public final class LogisticIPSModel: BanditModel, @unchecked Sendable {
     public let observationWidth: Int
     public let actionCount: Int
     public private(set) var interactionsSeen = 0
+    /// The regression: each class's view-count coefficients and intercept, and the classes seen clicked.
+    private var regression: MulticlassSoftmax
     /// Newton steps the last fit took, and whether it converged (for tests and reports).
-    private(set) var lastFit: (iterations: Int, converged: Bool) = (0, true)
+    var lastFit: (iterations: Int, converged: Bool) { regression.lastFit }
     /// `P x (P + 1)` row-major: each class's view-count coefficients, then its intercept.
-    private(set) var weights: [Float]
+    var weights: [Float] { regression.weights }
     /// 1 for a class the fit saw clicked, else 0 (probability 0). All 0: the uniform model.
-    private(set) var classes: [Float]
+    var classes: [Float] { regression.classes }
 
     public init(configuration: LogisticRegressionConfiguration, observationWidth: Int, actionCount: Int) throws {
         _ = try ViewHistoryLayout(algorithm: Self.algorithm, observationWidth: observationWidth, actionCount: actionCount)
@@ -50,75 +52,34 @@ public final class LogisticIPSModel: BanditModel, @unchecked Sendable {
         self.configuration = configuration
         self.observationWidth = observationWidth
         self.actionCount = actionCount
-        weights = [Float](repeating: 0, count: actionCount * (actionCount + 1))
-        classes = [Float](repeating: 0, count: actionCount)
+        regression = MulticlassSoftmax(classes: actionCount, inputs: actionCount)
     }
 
     public func fit(_ log: [LoggedInteraction], using generator: inout RandomGenerator) throws {
         try checkLog(log)
-        let p = actionCount, m = p + 1
-        let objective = MulticlassObjective(log: log, products: p, l2: configuration.l2)
-        var fitted = [Float](repeating: 0, count: p * m)
-        var seen = [Float](repeating: 0, count: p)
-        for c in objective.classes { seen[c] = 1 }
-        lastFit = (0, true)
-        if objective.classes.count > 1 {
-            let newton = NewtonMinimiser(tolerance: configuration.tolerance, maxIterations: configuration.maxIterations)
-            let result = try newton.minimise(from: [Double](repeating: 0, count: objective.parameterCount),
-                                             loss: objective.loss, derivatives: objective.derivatives)
-            for (k, c) in objective.classes.enumerated() {
-                for j in 0..<m { fitted[c * m + j] = Float(result.solution[k * m + j]) }
-            }
-            lastFit = (result.iterations, result.converged)
-        }
-        weights = fitted
-        classes = seen
+        try regression.fit(MulticlassObjective(log: log, products: actionCount, l2: configuration.l2),
+                           tolerance: configuration.tolerance, maxIterations: configuration.maxIterations)
         interactionsSeen = log.count
     }
 
     public func scores(_ contexts: MatrixView, into scores: MatrixView) {
-        let p = actionCount, m = p + 1
-        let present = classes.reduce(0, +)
-        weights.withUnsafeBufferPointer { w in
-            for r in 0..<contexts.rows {
-                let x = contexts.rowPointer(r), row = scores.rowPointer(r)
-                guard present > 0 else { row.update(repeating: 1 / Float(p), count: p); continue }
-                var largest = -Float.infinity
-                for a in 0..<p where classes[a] > 0 {
-                    var z = w[a * m + p]
-                    for j in 0..<p { z += w[a * m + j] * x[j] }
-                    row[a] = z
-                    largest = max(largest, z)
+        let p = actionCount
+        var x = [Double](repeating: 0, count: p), z = [Double](repeating: 0, count: p)
+        x.withUnsafeMutableBufferPointer { x in
+            z.withUnsafeMutableBufferPointer { z in
+                for r in 0..<contexts.rows {
+                    let counts = contexts.rowPointer(r)
+                    for j in 0..<p { x[j] = Double(counts[j]) }
+                    regression.probabilities(x.baseAddress!, into: scores.rowPointer(r), scratch: z.baseAddress!)
                 }
-                var total: Float = 0
-                for a in 0..<p {
-                    row[a] = classes[a] > 0 ? Float(exp(Double(row[a] - largest))) : 0
-                    total += row[a]
-                }
-                for a in 0..<p { row[a] /= total }
             }
         }
     }
 
-    public func parameters() -> ParameterStore {
-        let p = actionCount
-        let store = ParameterStore(shapes: [ParameterShape(name: "weights", shape: [p, p + 1]),
-                                            ParameterShape(name: "classes", shape: [p])])
-        let values = store.values.baseAddress!
-        weights.withUnsafeBufferPointer { values.update(from: $0.baseAddress!, count: $0.count) }
-        classes.withUnsafeBufferPointer { values.advanced(by: p * (p + 1)).update(from: $0.baseAddress!, count: $0.count) }
-        return store
-    }
+    public func parameters() -> ParameterStore { regression.parameters() }
 
     public func restore(_ parameters: ParameterStore, interactionsSeen: Int, path: String) throws {
-        let p = actionCount
-        guard let w = parameters.tensor(named: "weights"), w.shape == [p, p + 1],
-              let c = parameters.tensor(named: "classes"), c.shape == [p],
-              (0..<p).allSatisfy({ [0, 1].contains(parameters.values[c.offset + $0]) }) else {
-            throw CheckpointError.mismatch(path: path, detail: "a \(Self.algorithm) checkpoint holds weights of shape [\(p), \(p + 1)] and classes [\(p)] of 0s and 1s")
-        }
-        for i in 0..<(p * (p + 1)) { weights[i] = parameters.values[w.offset + i] }
-        for i in 0..<p { classes[i] = parameters.values[c.offset + i] }
+        try regression.restore(parameters, path: path, algorithm: Self.algorithm)
         self.interactionsSeen = interactionsSeen
     }
 }

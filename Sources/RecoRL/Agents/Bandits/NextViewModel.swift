@@ -27,13 +27,11 @@ public final class NextViewModel: BanditModel, @unchecked Sendable {
     public let observationWidth: Int
     public let actionCount: Int
     public private(set) var interactionsSeen = 0
-    /// Newton steps the last fit took, and whether it converged (for tests and reports).
-    private(set) var lastFit: (iterations: Int, converged: Bool) = (0, true)
     private let inputs: Int
-    /// `P x (inputs + 1)` row-major: each product's coefficients, then its intercept.
-    private(set) var weights: [Float]
-    /// 1 for a product the fit saw viewed, else 0 (probability 0). All 0: the uniform model.
-    private(set) var classes: [Float]
+    /// The regression: each product's coefficients and intercept, and the products seen viewed.
+    private var regression: MulticlassSoftmax
+    /// Newton steps the last fit took, and whether it converged (for tests and reports).
+    var lastFit: (iterations: Int, converged: Bool) { regression.lastFit }
 
     public init(configuration: NextViewConfiguration, observationWidth: Int, actionCount: Int) throws {
         try configuration.validate()
@@ -47,8 +45,7 @@ public final class NextViewModel: BanditModel, @unchecked Sendable {
         self.observationWidth = observationWidth
         self.actionCount = actionCount
         self.inputs = inputs
-        weights = [Float](repeating: 0, count: actionCount * (inputs + 1))
-        classes = [Float](repeating: 0, count: actionCount)
+        regression = MulticlassSoftmax(classes: actionCount, inputs: inputs)
     }
 
     /// The regression's inputs for a context (`2P` values) into `x` (`inputs` values).
@@ -95,73 +92,26 @@ public final class NextViewModel: BanditModel, @unchecked Sendable {
 
     public func fit(_ log: [LoggedInteraction], using generator: inout RandomGenerator) throws {
         try checkLog(log)
-        let p = actionCount, m = inputs + 1
-        let objective = objective(log)
-        var fitted = [Float](repeating: 0, count: p * m)
-        var seen = [Float](repeating: 0, count: p)
-        for c in objective.classes { seen[c] = 1 }
-        lastFit = (0, true)
-        if objective.classes.count > 1 {
-            let newton = NewtonMinimiser(tolerance: configuration.tolerance, maxIterations: configuration.maxIterations)
-            let result = try newton.minimise(from: [Double](repeating: 0, count: objective.parameterCount),
-                                             loss: objective.loss, derivatives: objective.derivatives)
-            for (k, c) in objective.classes.enumerated() {
-                for j in 0..<m { fitted[c * m + j] = Float(result.solution[k * m + j]) }
-            }
-            lastFit = (result.iterations, result.converged)
-        }
-        weights = fitted
-        classes = seen
+        try regression.fit(objective(log), tolerance: configuration.tolerance, maxIterations: configuration.maxIterations)
         interactionsSeen = log.count
     }
 
     public func scores(_ contexts: MatrixView, into scores: MatrixView) {
-        let p = actionCount, m = inputs + 1
-        let present = classes.reduce(0, +)
-        var x = [Double](repeating: 0, count: inputs), z = [Double](repeating: 0, count: p)
-        weights.withUnsafeBufferPointer { w in
-            x.withUnsafeMutableBufferPointer { x in
+        var x = [Double](repeating: 0, count: inputs), z = [Double](repeating: 0, count: actionCount)
+        x.withUnsafeMutableBufferPointer { x in
+            z.withUnsafeMutableBufferPointer { z in
                 for r in 0..<contexts.rows {
-                    let row = scores.rowPointer(r)
-                    guard present > 0 else { row.update(repeating: 1 / Float(p), count: p); continue }
                     features(contexts.rowPointer(r), into: x.baseAddress!)
-                    var largest = -Double.infinity
-                    for a in 0..<p where classes[a] > 0 {
-                        var s = Double(w[a * m + inputs])
-                        for j in 0..<inputs { s += Double(w[a * m + j]) * x[j] }
-                        z[a] = s
-                        largest = max(largest, s)
-                    }
-                    var total = 0.0
-                    for a in 0..<p {
-                        z[a] = classes[a] > 0 ? exp(z[a] - largest) : 0
-                        total += z[a]
-                    }
-                    for a in 0..<p { row[a] = Float(z[a] / total) }
+                    regression.probabilities(x.baseAddress!, into: scores.rowPointer(r), scratch: z.baseAddress!)
                 }
             }
         }
     }
 
-    public func parameters() -> ParameterStore {
-        let p = actionCount, m = inputs + 1
-        let store = ParameterStore(shapes: [ParameterShape(name: "weights", shape: [p, m]),
-                                            ParameterShape(name: "classes", shape: [p])])
-        let values = store.values.baseAddress!
-        weights.withUnsafeBufferPointer { values.update(from: $0.baseAddress!, count: $0.count) }
-        classes.withUnsafeBufferPointer { values.advanced(by: p * m).update(from: $0.baseAddress!, count: $0.count) }
-        return store
-    }
+    public func parameters() -> ParameterStore { regression.parameters() }
 
     public func restore(_ parameters: ParameterStore, interactionsSeen: Int, path: String) throws {
-        let p = actionCount, m = inputs + 1
-        guard let w = parameters.tensor(named: "weights"), w.shape == [p, m],
-              let c = parameters.tensor(named: "classes"), c.shape == [p],
-              (0..<p).allSatisfy({ [0, 1].contains(parameters.values[c.offset + $0]) }) else {
-            throw CheckpointError.mismatch(path: path, detail: "a \(Self.algorithm) checkpoint holds weights of shape [\(p), \(m)] and classes [\(p)] of 0s and 1s")
-        }
-        for i in 0..<(p * m) { weights[i] = parameters.values[w.offset + i] }
-        for i in 0..<p { classes[i] = parameters.values[c.offset + i] }
+        try regression.restore(parameters, path: path, algorithm: Self.algorithm)
         self.interactionsSeen = interactionsSeen
     }
 }

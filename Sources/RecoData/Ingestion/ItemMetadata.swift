@@ -84,70 +84,61 @@ public enum ItemMetadataReader {
         func problem(_ field: String?, _ value: String?, _ expected: String) -> MalformedLine {
             MalformedLine(line: number, field: field, value: value, expected: expected, sawRequiredField: sawRequired)
         }
-        do {
-            try scanner.readObject("a JSON object '{' (one item per line)") { scanner, member in
-                    let (key, escaped, keyStart, valueStart, first) = (member.key, member.escaped, member.keyStart,
-                                                                       member.valueStart, member.first)
-                    if escaped {
-                        _ = try scanner.decode(key, escaped: true, at: keyStart)
-                        try scanner.skipValue()
-                    } else if scanner.matches(key, "asin") {
-                        sawRequired = true
-                        guard first == 0x22 else {
-                            throw problem("asin", scanner.excerpt(try scanner.skipValue()), "a non-empty string")
-                        }
-                        let value = try scanner.readString()
-                        if value.isEmpty { throw problem("asin", "\"\"", "a non-empty string") }
-                        item = value
-                    } else if scanner.matches(key, "price") {
-                        if first == 0x22 { metadata.price = parsePrice(try scanner.readString()) }
-                        else if let first, first == 0x2D || (first >= 0x30 && first <= 0x39) {
-                            let value = try scanner.readNumber().value
-                            guard value >= 0 else { throw problem("price", scanner.excerpt(valueStart..<scanner.position), "a non-negative price") }
-                            metadata.price = Float(value)
-                        } else if first == 0x6E { try scanner.readLiteral("null") }
-                        else { throw problem("price", scanner.excerpt(try scanner.skipValue()), "a price such as \"$12.99\"") }
-                    } else if scanner.matches(key, "category") || scanner.matches(key, "categories") {
-                        if first == 0x22 { metadata.categories = [try scanner.readString()] }
-                        else if first == 0x6E { try scanner.readLiteral("null") }
-                        else if first == 0x5B {
-                            scanner.position += 1
+        let failure = scanner.readLine("a JSON object '{' (one item per line)", problem: problem) { scanner, member in
+            let (key, escaped, keyStart, valueStart, first) = (member.key, member.escaped, member.keyStart,
+                                                               member.valueStart, member.first)
+            if escaped {
+                _ = try scanner.decode(key, escaped: true, at: keyStart)
+                try scanner.skipValue()
+            } else if scanner.matches(key, "asin") {
+                sawRequired = true
+                guard first == 0x22 else {
+                    throw problem("asin", scanner.excerpt(try scanner.skipValue()), "a non-empty string")
+                }
+                let value = try scanner.readString()
+                if value.isEmpty { throw problem("asin", "\"\"", "a non-empty string") }
+                item = value
+            } else if scanner.matches(key, "price") {
+                if first == 0x22 { metadata.price = parsePrice(try scanner.readString()) }
+                else if let first, first == 0x2D || (first >= 0x30 && first <= 0x39) {
+                    let value = try scanner.readNumber().value
+                    guard value >= 0 else { throw problem("price", scanner.excerpt(valueStart..<scanner.position), "a non-negative price") }
+                    metadata.price = Float(value)
+                } else if first == 0x6E { try scanner.readLiteral("null") }
+                else { throw problem("price", scanner.excerpt(try scanner.skipValue()), "a price such as \"$12.99\"") }
+            } else if scanner.matches(key, "category") || scanner.matches(key, "categories") {
+                if first == 0x22 { metadata.categories = [try scanner.readString()] }
+                else if first == 0x6E { try scanner.readLiteral("null") }
+                else if first == 0x5B {
+                    scanner.position += 1
+                    scanner.skipWhitespace()
+                    if scanner.peek() == 0x5D { scanner.position += 1 } else {
+                        while true {
                             scanner.skipWhitespace()
-                            if scanner.peek() == 0x5D { scanner.position += 1 } else {
-                                while true {
-                                    scanner.skipWhitespace()
-                                    guard scanner.peek() == 0x22 else {
-                                        scanner.position = valueStart
-                                        throw problem("category", scanner.excerpt(try scanner.skipValue()), "a list of strings or a string")
-                                    }
-                                    metadata.categories.append(try scanner.readString())
-                                    scanner.skipWhitespace()
-                                    if scanner.peek() == 0x2C { scanner.position += 1; continue }
-                                    try scanner.expect(0x5D, "',' or ']' in an array")
-                                    break
-                                }
+                            guard scanner.peek() == 0x22 else {
+                                scanner.position = valueStart
+                                throw problem("category", scanner.excerpt(try scanner.skipValue()), "a list of strings or a string")
                             }
-                        } else { throw problem("category", scanner.excerpt(try scanner.skipValue()), "a list of strings or a string") }
-                    } else if scanner.matches(key, "title") || scanner.matches(key, "brand") {
-                        let isTitle = key.count == 5 && scanner.matches(key, "title")
-                        if first == 0x22 {
-                            let value = try scanner.readString()
-                            if isTitle { metadata.title = value } else { metadata.brand = value }
-                        } else if first == 0x6E { try scanner.readLiteral("null") }
-                        else { throw problem(isTitle ? "title" : "brand", scanner.excerpt(try scanner.skipValue()), "a string") }
-                    } else {
-                        try scanner.skipValue()
+                            metadata.categories.append(try scanner.readString())
+                            scanner.skipWhitespace()
+                            if scanner.peek() == 0x2C { scanner.position += 1; continue }
+                            try scanner.expect(0x5D, "',' or ']' in an array")
+                            break
+                        }
                     }
+                } else { throw problem("category", scanner.excerpt(try scanner.skipValue()), "a list of strings or a string") }
+            } else if scanner.matches(key, "title") || scanner.matches(key, "brand") {
+                let isTitle = key.count == 5 && scanner.matches(key, "title")
+                if first == 0x22 {
+                    let value = try scanner.readString()
+                    if isTitle { metadata.title = value } else { metadata.brand = value }
+                } else if first == 0x6E { try scanner.readLiteral("null") }
+                else { throw problem(isTitle ? "title" : "brand", scanner.excerpt(try scanner.skipValue()), "a string") }
+            } else {
+                try scanner.skipValue()
             }
-            scanner.skipWhitespace()
-            guard scanner.atEnd else { throw scanner.fail("the end of the line after the object") }
-        } catch let error as MalformedLine {
-            return .failure(error)
-        } catch let error as JSONSyntaxError {
-            return .failure(problem(nil, nil, "valid JSON: \(error.expected) at byte \(error.offset + 1)"))
-        } catch {
-            return .failure(problem(nil, nil, "valid JSON"))
         }
+        if let failure { return .failure(failure) }
         guard let item else { return .failure(problem("asin", nil, "a non-empty string (the product)")) }
         metadata.item = item
         return .success(metadata)

@@ -289,6 +289,25 @@ struct JSONScanner {
         }
     }
 
+    /// Reads the scanner's line as one JSON object with nothing but whitespace after it, calling `body`
+    /// per member (see `readObject`). Returns nil, or the line's problem: the `MalformedLine` `body`
+    /// threw, or one `problem` makes of a JSON syntax error. The frame every JSON-lines parser shares.
+    mutating func readLine(_ what: String, problem: (String?, String?, String) -> MalformedLine,
+                           _ body: (inout JSONScanner, Member) throws -> Void) -> MalformedLine? {
+        do {
+            try readObject(what, body)
+            skipWhitespace()
+            guard atEnd else { throw fail("the end of the line after the object") }
+            return nil
+        } catch let error as MalformedLine {
+            return error
+        } catch let error as JSONSyntaxError {
+            return problem(nil, nil, "valid JSON: \(error.expected) at byte \(error.offset + 1)")
+        } catch {
+            return problem(nil, nil, "valid JSON")
+        }
+    }
+
     /// Skips one value of any kind, validating it; returns its byte range.
     @discardableResult
     mutating func skipValue(depth: Int = 0) throws -> Range<Int> {

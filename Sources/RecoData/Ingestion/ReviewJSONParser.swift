@@ -20,106 +20,97 @@ public struct ReviewJSONParser {
         func problem(_ field: String?, _ value: String?, _ expected: String) -> MalformedLine {
             MalformedLine(line: number, field: field, value: value, expected: expected, sawRequiredField: sawRequired)
         }
-        do {
-            try scanner.readObject("a JSON object '{' (one review per line)") { scanner, member in
-                    let (key, escaped, keyStart, valueStart, first) = (member.key, member.escaped, member.keyStart,
-                                                                       member.valueStart, member.first)
-                    let name = try ReviewJSONParser.field(of: key, escaped: escaped, in: scanner, at: keyStart)
-                    if name == .user || name == .item {
-                        let isUser = name == .user
-                        sawRequired = true
-                        guard first == 0x22 else {
-                            let range = try scanner.skipValue()
-                            throw problem(isUser ? "reviewerID" : "asin", scanner.excerpt(range), "a non-empty string")
-                        }
-                        let value = try scanner.readString()
-                        if value.isEmpty { throw problem(isUser ? "reviewerID" : "asin", "\"\"", "a non-empty string") }
-                        if isUser { user = value } else { item = value }
-                    } else if name == .rating {
-                        sawRequired = true
-                        guard let first, first == 0x2D || (first >= 0x30 && first <= 0x39) else {
-                            let range = try scanner.skipValue()
-                            throw problem("overall", scanner.excerpt(range), "a number in 0...5 (the star rating)")
-                        }
-                        let number = try scanner.readNumber()
-                        guard number.value >= 0 && number.value <= 5 else {
-                            throw problem("overall", scanner.excerpt(valueStart..<scanner.position), "a number in 0...5 (the star rating)")
-                        }
-                        rating = Float(number.value)
-                    } else if name == .time {
-                        sawRequired = true
-                        var parsed: Int64?
-                        if let first, first == 0x2D || (first >= 0x30 && first <= 0x39) {
-                            parsed = try scanner.readNumber().integral
-                        } else {
-                            try scanner.skipValue()
-                        }
-                        guard let parsed, parsed >= 0 else {
-                            throw problem("unixReviewTime", scanner.excerpt(valueStart..<scanner.position),
-                                          "a non-negative integer (seconds since 1970)")
-                        }
-                        time = parsed
-                    } else if name == .text || name == .summary {
-                        let isText = name == .text
-                        if first == 0x6E {
-                            try scanner.readLiteral("null")
-                        } else {
-                            guard first == 0x22 else {
-                                let range = try scanner.skipValue()
-                                throw problem(isText ? "reviewText" : "summary", scanner.excerpt(range), "a string")
-                            }
-                            let value = try scanner.readString()
-                            if isText { text = value } else { summary = value }
-                        }
-                    } else if name == .vote {
-                        if first == 0x6E {
-                            try scanner.readLiteral("null")
-                        } else if first == 0x22 {
-                            let value = try scanner.readString()
-                            guard let parsed = ReviewJSONParser.parseVotes(value) else {
-                                throw problem("vote", "\"\(value)\"", "a count such as \"12\" or \"1,234\"")
-                            }
-                            votes = parsed
-                        } else {
-                            var parsed: Int64?
-                            if let first, first >= 0x30 && first <= 0x39 { parsed = try scanner.readNumber().integer } else { try scanner.skipValue() }
-                            guard let parsed, parsed >= 0, parsed <= Int64(Int32.max) else {
-                                throw problem("vote", scanner.excerpt(valueStart..<scanner.position), "a count such as \"12\" or \"1,234\"")
-                            }
-                            votes = Int(parsed)
-                        }
-                    } else if name == .helpful {
-                        let pair = try ReviewJSONParser.readHelpful(&scanner)
-                        guard let pair else {
-                            throw problem("helpful", scanner.excerpt(valueStart..<scanner.position),
-                                          "[helpful, total] with 0 <= helpful <= total")
-                        }
-                        votes = pair.0
-                        total = pair.1
-                    } else if name == .verified {
-                        if first == 0x74 { try scanner.readLiteral("true"); verified = true }
-                        else if first == 0x66 { try scanner.readLiteral("false"); verified = false }
-                        else if first == 0x6E { try scanner.readLiteral("null") }
-                        else {
-                            let range = try scanner.skipValue()
-                            throw problem("verified", scanner.excerpt(range), "true or false")
-                        }
-                    } else if name == .style {
+        let failure = scanner.readLine("a JSON object '{' (one review per line)", problem: problem) { scanner, member in
+            let (key, escaped, keyStart, valueStart, first) = (member.key, member.escaped, member.keyStart,
+                                                               member.valueStart, member.first)
+            let name = try ReviewJSONParser.field(of: key, escaped: escaped, in: scanner, at: keyStart)
+            if name == .user || name == .item {
+                let isUser = name == .user
+                sawRequired = true
+                guard first == 0x22 else {
+                    let range = try scanner.skipValue()
+                    throw problem(isUser ? "reviewerID" : "asin", scanner.excerpt(range), "a non-empty string")
+                }
+                let value = try scanner.readString()
+                if value.isEmpty { throw problem(isUser ? "reviewerID" : "asin", "\"\"", "a non-empty string") }
+                if isUser { user = value } else { item = value }
+            } else if name == .rating {
+                sawRequired = true
+                guard let first, first == 0x2D || (first >= 0x30 && first <= 0x39) else {
+                    let range = try scanner.skipValue()
+                    throw problem("overall", scanner.excerpt(range), "a number in 0...5 (the star rating)")
+                }
+                let number = try scanner.readNumber()
+                guard number.value >= 0 && number.value <= 5 else {
+                    throw problem("overall", scanner.excerpt(valueStart..<scanner.position), "a number in 0...5 (the star rating)")
+                }
+                rating = Float(number.value)
+            } else if name == .time {
+                sawRequired = true
+                var parsed: Int64?
+                if let first, first == 0x2D || (first >= 0x30 && first <= 0x39) {
+                    parsed = try scanner.readNumber().integral
+                } else {
+                    try scanner.skipValue()
+                }
+                guard let parsed, parsed >= 0 else {
+                    throw problem("unixReviewTime", scanner.excerpt(valueStart..<scanner.position),
+                                  "a non-negative integer (seconds since 1970)")
+                }
+                time = parsed
+            } else if name == .text || name == .summary {
+                let isText = name == .text
+                if first == 0x6E {
+                    try scanner.readLiteral("null")
+                } else {
+                    guard first == 0x22 else {
                         let range = try scanner.skipValue()
-                        if first != 0x7B && first != 0x6E { throw problem("style", scanner.excerpt(range), "an object") }
-                    } else {
-                        try scanner.skipValue()
+                        throw problem(isText ? "reviewText" : "summary", scanner.excerpt(range), "a string")
                     }
+                    let value = try scanner.readString()
+                    if isText { text = value } else { summary = value }
+                }
+            } else if name == .vote {
+                if first == 0x6E {
+                    try scanner.readLiteral("null")
+                } else if first == 0x22 {
+                    let value = try scanner.readString()
+                    guard let parsed = ReviewJSONParser.parseVotes(value) else {
+                        throw problem("vote", "\"\(value)\"", "a count such as \"12\" or \"1,234\"")
+                    }
+                    votes = parsed
+                } else {
+                    var parsed: Int64?
+                    if let first, first >= 0x30 && first <= 0x39 { parsed = try scanner.readNumber().integer } else { try scanner.skipValue() }
+                    guard let parsed, parsed >= 0, parsed <= Int64(Int32.max) else {
+                        throw problem("vote", scanner.excerpt(valueStart..<scanner.position), "a count such as \"12\" or \"1,234\"")
+                    }
+                    votes = Int(parsed)
+                }
+            } else if name == .helpful {
+                let pair = try ReviewJSONParser.readHelpful(&scanner)
+                guard let pair else {
+                    throw problem("helpful", scanner.excerpt(valueStart..<scanner.position),
+                                  "[helpful, total] with 0 <= helpful <= total")
+                }
+                votes = pair.0
+                total = pair.1
+            } else if name == .verified {
+                if first == 0x74 { try scanner.readLiteral("true"); verified = true }
+                else if first == 0x66 { try scanner.readLiteral("false"); verified = false }
+                else if first == 0x6E { try scanner.readLiteral("null") }
+                else {
+                    let range = try scanner.skipValue()
+                    throw problem("verified", scanner.excerpt(range), "true or false")
+                }
+            } else if name == .style {
+                let range = try scanner.skipValue()
+                if first != 0x7B && first != 0x6E { throw problem("style", scanner.excerpt(range), "an object") }
+            } else {
+                try scanner.skipValue()
             }
-            scanner.skipWhitespace()
-            guard scanner.atEnd else { throw scanner.fail("the end of the line after the object") }
-        } catch let error as MalformedLine {
-            return .failure(error)
-        } catch let error as JSONSyntaxError {
-            return .failure(problem(nil, nil, "valid JSON: \(error.expected) at byte \(error.offset + 1)"))
-        } catch {
-            return .failure(problem(nil, nil, "valid JSON"))
         }
+        if let failure { return .failure(failure) }
         guard let user else { return .failure(problem("reviewerID", nil, "a non-empty string (the reviewer)")) }
         guard let item else { return .failure(problem("asin", nil, "a non-empty string (the product)")) }
         guard let rating else { return .failure(problem("overall", nil, "a number in 0...5 (the star rating)")) }

@@ -37,17 +37,24 @@ public enum PolicyLogging {
         var log: [LoggedInteraction] = []
         try FixedEpisodes.run(environment, episodes: episodes, seed: seed, policy: policy, generator: &generator,
                               logProbabilities: true) { step in
-            let propensity = min(1, exp(step.logProbability))
-            guard propensity > 0, propensity.isFinite else {
-                throw LoggedDataError.invalid(field: "logProbabilities[\(step.copy)]", value: "\(step.logProbability)",
-                                              expected: "the log-probability of the chosen action, so that its exp is in (0, 1]")
-            }
+            let propensity = try propensity(logProbability: step.logProbability, copy: step.copy)
             let row = step.observations.rowPointer(step.copy)
             let context = Array(UnsafeBufferPointer(start: row, count: step.observations.columns))
             log.append(try LoggedInteraction(context: context, action: step.action, propensity: propensity,
                                              reward: step.reward, user: step.episode, time: Double(step.time)))
         }
         return log
+    }
+
+    /// The propensity a policy's log-probability gives: its exp, values above 1 by rounding read as 1.
+    /// Throws `LoggedDataError.invalid` naming the copy unless it is in (0, 1].
+    static func propensity(logProbability: Float, copy: Int) throws -> Float {
+        let propensity = min(1, exp(logProbability))
+        guard propensity > 0, propensity.isFinite else {
+            throw LoggedDataError.invalid(field: "logProbabilities[\(copy)]", value: "\(logProbability)",
+                                          expected: "the log-probability of the chosen action, so that its exp is in (0, 1]")
+        }
+        return propensity
     }
 }
 
@@ -95,15 +102,11 @@ public final class PolicyLogger {
                 try policy.act(observations, into: actionBuffer, logProbabilities: logBuffer, using: &generator)
             }
         }
-        let contexts = (0..<copies).map { copy in (0..<observations.columns).map { observations[copy, $0] } }
+        let contexts = (0..<copies).map { Array(UnsafeBufferPointer(start: observations.rowPointer($0), count: observations.columns)) }
         actions.withUnsafeBufferPointer { environment.step($0) }
         let rewards = environment.rewards, terminated = environment.terminated, truncated = environment.truncated
         for copy in 0..<copies {
-            let propensity = min(1, exp(logProbabilities[copy]))
-            guard propensity > 0, propensity.isFinite else {
-                throw LoggedDataError.invalid(field: "logProbabilities[\(copy)]", value: "\(logProbabilities[copy])",
-                                              expected: "the log-probability of the chosen action, so that its exp is in (0, 1]")
-            }
+            let propensity = try PolicyLogging.propensity(logProbability: logProbabilities[copy], copy: copy)
             log.append(try LoggedInteraction(context: contexts[copy], action: Int(actions[copy]), propensity: propensity,
                                              reward: rewards[copy], user: users[copy], time: Double(times[copy])))
             times[copy] += 1

@@ -23,11 +23,7 @@ public final class BanditCountModel: BanditModel, @unchecked Sendable {
 
     public init(configuration: BanditCountConfiguration, observationWidth: Int, actionCount: Int) throws {
         layout = try ViewHistoryLayout(algorithm: Self.algorithm, observationWidth: observationWidth, actionCount: actionCount)
-        let (cells, overflow) = actionCount.multipliedReportingOverflow(by: actionCount)
-        guard !overflow, Double(cells) * 8 <= ConfigurationLimits.memoryBytes else {
-            throw ConfigurationError(field: "products", value: "\(actionCount)",
-                                     expected: "a catalogue whose two P x P count matrices fit in \(Int(ConfigurationLimits.memoryBytes / 1_073_741_824)) GiB (at most 23,170 products)")
-        }
+        let cells = try layout.pairTableCells(tables: 2, algorithm: Self.algorithm)
         self.configuration = configuration
         self.observationWidth = observationWidth
         self.actionCount = actionCount

@@ -141,6 +141,20 @@ public struct ViewHistoryLayout: Sendable {
         products = actionCount
     }
 
+    /// The cells of a `P x P` table over (last viewed product, action), after checking that `tables` such
+    /// float tables fit in `ConfigurationLimits.memoryBytes`; throws `ConfigurationError` (field
+    /// `products`) naming the largest catalogue that fits.
+    public func pairTableCells(tables: Int, algorithm: String) throws -> Int {
+        let (cells, overflow) = products.multipliedReportingOverflow(by: products)
+        let bytes = 4 * Double(tables)
+        guard !overflow, Double(cells) * bytes <= ConfigurationLimits.memoryBytes else {
+            let largest = Int((ConfigurationLimits.memoryBytes / bytes).squareRoot())
+            throw ConfigurationError(field: "products", value: "\(products)",
+                                     expected: "a catalogue whose \(tables) P x P table\(tables == 1 ? "" : "s") for \(algorithm) fit in \(Int(ConfigurationLimits.memoryBytes / 1_073_741_824)) GiB (at most \(largest) products)")
+        }
+        return cells
+    }
+
     /// The product last viewed in `row` of `contexts`, nil before the first view.
     public func lastViewed(_ contexts: MatrixView, row: Int) -> Int? {
         let pointer = contexts.rowPointer(row) + products

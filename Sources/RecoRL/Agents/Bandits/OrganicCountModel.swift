@@ -22,11 +22,7 @@ public final class OrganicCountModel: BanditModel, @unchecked Sendable {
 
     public init(configuration: NoHyperparameters, observationWidth: Int, actionCount: Int) throws {
         layout = try ViewHistoryLayout(algorithm: Self.algorithm, observationWidth: observationWidth, actionCount: actionCount)
-        let (cells, overflow) = actionCount.multipliedReportingOverflow(by: actionCount)
-        guard !overflow, Double(cells) * 4 <= ConfigurationLimits.memoryBytes else {
-            throw ConfigurationError(field: "products", value: "\(actionCount)",
-                                     expected: "a catalogue whose P x P co-count matrix fits in \(Int(ConfigurationLimits.memoryBytes / 1_073_741_824)) GiB (at most 32,768 products)")
-        }
+        let cells = try layout.pairTableCells(tables: 1, algorithm: Self.algorithm)
         self.configuration = configuration
         self.observationWidth = observationWidth
         self.actionCount = actionCount

@@ -25,7 +25,7 @@ public struct BanditTrainer<Model: BanditModel>: Trainer {
         let copies = environment.copies
         let vectorSteps = steps / copies + (steps % copies == 0 ? 0 : 1)
         var loop = try TrainingLoop(agent: agent, environment: environment, totalSteps: vectorSteps * copies,
-                                    callbacks: callbacks, snapshots: Model.learnsOnline ? snapshots : nil)
+                                    callbacks: callbacks, snapshots: snapshots)
         if let resuming, !Model.learnsOnline, resuming.step < vectorSteps * copies {
             // Its log is gone once fitted: more steps would refit on the new part only.
             throw TrainingError.invalidSetting(field: "steps", value: "\(steps) after \(resuming.step)",
@@ -43,14 +43,7 @@ public struct BanditTrainer<Model: BanditModel>: Trainer {
             if try loop.callbacksStop() { break }
         }
         if !Model.learnsOnline, !log.isEmpty { try agent.fit(log, using: &generator) }
-        if Model.learnsOnline { try loop.snapshotIfDue(generator: generator, collector: nil, force: true) }
-        let progress = try loop.finish()
-        if !Model.learnsOnline, let snapshots, let resumable = environment as? ResumableEnvironment {
-            // One snapshot of the finished run, so that resuming it is a no-op like for the other agents.
-            try snapshots.write(agent: agent, state: TrainingState(
-                step: loop.step, totalSteps: vectorSteps * copies, generator: generator, environment: try resumable.snapshot(),
-                collector: nil, episodes: progress.episodes, recentReturns: []))
-        }
-        return progress
+        try loop.snapshotIfDue(generator: generator, collector: nil, force: true)
+        return try loop.finish()
     }
 }

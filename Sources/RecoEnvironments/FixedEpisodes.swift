@@ -13,8 +13,9 @@ public enum FixedEpisodes {
         public var time: Int
         /// The copy it ran in, and so the row of `observations` it acted on.
         public var copy: Int
-        /// The observations of all copies the policy acted on (valid during the call only).
-        public var observations: MatrixView
+        /// The observations of all copies the policy acted on (valid during the call only), when `run`
+        /// was asked to keep them.
+        public var observations: MatrixView?
         public var action: Int
         /// `log P(action | observation)` under the policy (0 unless `logProbabilities` was asked for).
         public var logProbability: Float
@@ -26,13 +27,15 @@ public enum FixedEpisodes {
     /// Resets `environment` with `seed`, runs episodes `0..<count` of the set `seed` with `policy`
     /// (draws from `generator`), and calls `body` for every step of every counted episode, copy by
     /// copy after each vector step. Copies beyond the episodes keep stepping but are never reported.
-    /// With `logProbabilities`, the policy is asked for the log-propensity of each action.
+    /// With `logProbabilities`, the policy is asked for the log-propensity of each action; with
+    /// `keepsObservations`, each step carries the observations it acted on (copied before stepping).
     ///
     /// Throws `PolicyError` for `count < 1`, a non-discrete action space, an environment that cannot
     /// start numbered episodes, a policy that does not fit, or episodes unfinished after `maxSteps`
     /// environment steps (summed over copies); and whatever `body` throws.
     public static func run(_ environment: BatchedEnvironment, episodes count: Int, seed: UInt64, policy: Policy,
-                           generator: inout RandomGenerator, logProbabilities: Bool = false, maxSteps: Int = 10_000_000,
+                           generator: inout RandomGenerator, logProbabilities: Bool = false, keepsObservations: Bool = false,
+                           maxSteps: Int = 10_000_000,
                            _ body: (Step) throws -> Void) throws {
         guard count >= 1 else {
             throw PolicyError.shapeMismatch(field: "episodes", value: "\(count)", expected: "at least 1")
@@ -57,7 +60,7 @@ public enum FixedEpisodes {
         }
         var actions = [Int32](repeating: 0, count: copies)
         var logs = [Float](repeating: 0, count: copies)
-        let seen = Matrix(rows: copies, columns: environment.observations.columns)
+        let seen = keepsObservations ? Matrix(rows: copies, columns: environment.observations.columns) : nil
         var steps = 0
         while remaining > 0 {
             guard steps < maxSteps else {
@@ -71,13 +74,13 @@ public enum FixedEpisodes {
                                    using: &generator)
                 }
             }
-            seen.view.copy(from: observations)  // what the policy saw, before stepping overwrites it
+            seen?.view.copy(from: observations)  // what the policy saw, before stepping overwrites it
             actions.withUnsafeBufferPointer { environment.step($0) }
             steps += copies
             let rewards = environment.rewards, terminated = environment.terminated, truncated = environment.truncated
             for copy in 0..<copies where running[copy] >= 0 {
                 let done = terminated[copy] || truncated[copy]
-                try body(Step(episode: running[copy], time: times[copy], copy: copy, observations: seen.view,
+                try body(Step(episode: running[copy], time: times[copy], copy: copy, observations: seen?.view,
                               action: Int(actions[copy]), logProbability: logs[copy], reward: rewards[copy], done: done))
                 times[copy] += 1
                 guard done else { continue }

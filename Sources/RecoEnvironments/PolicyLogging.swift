@@ -36,10 +36,10 @@ public enum PolicyLogging {
                            generator: inout RandomGenerator) throws -> [LoggedInteraction] {
         var log: [LoggedInteraction] = []
         try FixedEpisodes.run(environment, episodes: episodes, seed: seed, policy: policy, generator: &generator,
-                              logProbabilities: true) { step in
+                              logProbabilities: true, keepsObservations: true) { step in
             let propensity = try propensity(logProbability: step.logProbability, copy: step.copy)
-            let row = step.observations.rowPointer(step.copy)
-            let context = Array(UnsafeBufferPointer(start: row, count: step.observations.columns))
+            guard let observations = step.observations else { preconditionFailure("FixedEpisodes.run keeps the observations it is asked to") }
+            let context = Array(UnsafeBufferPointer(start: observations.rowPointer(step.copy), count: observations.columns))
             log.append(try LoggedInteraction(context: context, action: step.action, propensity: propensity,
                                              reward: step.reward, user: step.episode, time: Double(step.time)))
         }

@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "RecoEvaluation", dependencies: ["RecoEnvironments", "RecoTensor"]),
         .target(name: "RecoSimulators", dependencies: ["RecoEnvironments", "RecoTensor"]),
         // Review data: ingestion, sentiment, synthetic review files.
-        .target(name: "RecoData", dependencies: ["CZlib", "RecoEnvironments", "RecoTensor"]),
+        .target(name: "RecoData", dependencies: ["CZlib", "RecoEnvironments", "RecoEvaluation", "RecoTensor"]),
         .target(name: "RecoRL", dependencies: ["RecoEnvironments", "RecoKernels", "RecoNetworks", "RecoTensor"]),
         .target(name: "RecoEngine", dependencies: ["RecoEnvironments", "RecoEvaluation", "RecoNetworks", "RecoRL", "RecoTensor"]),
         .target(

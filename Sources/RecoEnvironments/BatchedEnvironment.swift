@@ -14,6 +14,8 @@ public protocol BatchedEnvironment: AnyObject {
     var observationSpace: Space { get }
     /// What one action looks like.
     var actionSpace: Space { get }
+    /// The leading observation columns that hold ids (nil: none).
+    var observationIds: ObservationIds? { get }
     /// Current observations, `N x D`.
     var observations: MatrixView { get }
     /// For copies whose episode just ended, its last observation (`N x D`; other rows are stale).
@@ -30,6 +32,10 @@ public protocol BatchedEnvironment: AnyObject {
     func step(_ actions: UnsafeBufferPointer<Int32>)
     /// Returns and forgets the episodes completed since the last call (undiscounted return, length).
     func drainCompletedEpisodes() -> [EpisodeSummary]
+}
+
+extension BatchedEnvironment {
+    public var observationIds: ObservationIds? { nil }
 }
 
 /// The undiscounted return and length of one finished episode.

@@ -28,6 +28,9 @@ public protocol Environment {
     var actionSpace: Space { get }
     /// Whether a step costs enough (tens of microseconds or more) to be worth spreading copies over cores.
     static var isExpensive: Bool { get }
+    /// Which leading columns of an observation are ids rather than measurements (nil: none), so that
+    /// agents can embed them.
+    var observationIds: ObservationIds? { get }
     /// Starts a new episode and writes its first observation.
     mutating func reset(using generator: inout RandomGenerator, observation: UnsafeMutableBufferPointer<Float>)
     /// Applies `action` (an index for a discrete space; slates arrive as `actionSpace.width` indices)
@@ -38,4 +41,20 @@ public protocol Environment {
 
 extension Environment {
     public static var isExpensive: Bool { false }
+    public var observationIds: ObservationIds? { nil }
+}
+
+/// The leading columns of an observation that hold ids (items a user saw, for example) rather than
+/// measurements: whole numbers stored as floats, exact up to 2^24. Agents give them learned embeddings
+/// instead of reading them as magnitudes.
+public struct ObservationIds: Codable, Equatable, Sendable {
+    /// Columns `0..<columns` of every observation hold ids.
+    public var columns: Int
+    /// Every id lies in `0..<vocabulary`.
+    public var vocabulary: Int
+
+    public init(columns: Int, vocabulary: Int) {
+        self.columns = columns
+        self.vocabulary = vocabulary
+    }
 }

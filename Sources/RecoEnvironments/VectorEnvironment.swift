@@ -43,6 +43,7 @@ public final class VectorEnvironment<Copy: Environment>: EpisodeIndexedEnvironme
     }
 
     public var observations: MatrixView { current.view }
+    public var observationIds: ObservationIds? { instances.elements[0].observationIds }
     public var finalObservations: MatrixView { final.view }
     public var rewards: UnsafeBufferPointer<Float> { UnsafeBufferPointer(rewardStorage.elements) }
     public var terminated: UnsafeBufferPointer<Bool> { UnsafeBufferPointer(terminatedStorage.elements) }

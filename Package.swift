@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "RecoEngine", dependencies: ["RecoEnvironments", "RecoEvaluation", "RecoNetworks", "RecoRL", "RecoTensor"]),
         .target(
             name: "RecoExperiments",
-            dependencies: ["RecoRL", "RecoSimulators", "RecoEvaluation", "RecoEnvironments", "RecoNetworks", "RecoTensor"]
+            dependencies: ["RecoRL", "RecoSimulators", "RecoData", "RecoEvaluation", "RecoEnvironments", "RecoNetworks", "RecoTensor"]
         ),
         .executableTarget(
             name: "recorl",
@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "RecoEnvironmentsTests", dependencies: ["RecoSimulators", "RecoEnvironments", "RecoEvaluation", "RecoTensor"]),
         .testTarget(name: "RecoRLTests", dependencies: [
             "RecoRL", "RecoTestSupport", "RecoSimulators", "RecoEnvironments", "RecoEvaluation", "RecoExperiments",
-            "RecoNetworks", "RecoTensor",
+            "RecoNetworks", "RecoTensor", "RecoData",
         ]),
         .testTarget(name: "RecoDataTests", dependencies: ["RecoData", "RecoTensor", "CZlib"]),
         // Runs the built `recorl` executable on bad input (build with --build-tests first).

@@ -11,6 +11,24 @@ public protocol ResumableEnvironment: BatchedEnvironment {
     func restore(from snapshot: Data) throws
 }
 
+/// One environment copy whose changing state (the episode under way) can be saved and put back, apart
+/// from what never changes (a dataset, a simulated world), so `VectorEnvironment` of it is a
+/// `ResumableEnvironment`. A `Codable` environment is its own state: declaring the conformance is enough.
+public protocol SnapshottableEnvironment: Environment {
+    /// What a snapshot holds of one copy.
+    associatedtype SavedState: Codable
+    /// The copy's state now.
+    var savedState: SavedState { get }
+    /// Puts back a state read from a snapshot; throws `EnvironmentError.snapshotMismatch` when it does
+    /// not fit this copy (another dataset, for example).
+    mutating func restore(_ state: SavedState) throws
+}
+
+extension SnapshottableEnvironment where Self: Codable, SavedState == Self {
+    public var savedState: Self { self }
+    public mutating func restore(_ state: Self) throws { self = state }
+}
+
 /// An environment state that cannot be restored.
 public enum EnvironmentError: Error, Equatable, CustomStringConvertible {
     case snapshotMismatch(field: String, value: String, expected: String)

@@ -128,11 +128,11 @@ public final class VectorEnvironment<Copy: Environment>: EpisodeIndexedEnvironme
     }
 }
 
-// A vector of copies that can be encoded is resumable: its snapshot holds every copy, its random
+// A vector of snapshottable copies is resumable: its snapshot holds every copy's state, its random
 // stream, the current observations and the running returns and lengths.
-extension VectorEnvironment: ResumableEnvironment where Copy: Codable {
+extension VectorEnvironment: ResumableEnvironment where Copy: SnapshottableEnvironment {
     private struct Snapshot: Codable {
-        var copies: [Copy]
+        var copies: [Copy.SavedState]
         var generators: [RandomGenerator]
         var observations: [Float]
         var runningReturns: [Float]
@@ -143,7 +143,7 @@ extension VectorEnvironment: ResumableEnvironment where Copy: Codable {
         // A binary property list keeps every Float and Double exact (JSON text may not round-trip them).
         let encoder = PropertyListEncoder()
         encoder.outputFormat = .binary
-        return try encoder.encode(Snapshot(copies: Array(instances.elements), generators: Array(generators.elements),
+        return try encoder.encode(Snapshot(copies: instances.elements.map(\.savedState), generators: Array(generators.elements),
                                           observations: current.toArray(), runningReturns: runningReturns,
                                           runningLengths: runningLengths))
     }
@@ -161,7 +161,7 @@ extension VectorEnvironment: ResumableEnvironment where Copy: Codable {
                                                     expected: "\(copies) copies of \(observationSpace.width) values")
         }
         for i in 0..<copies {
-            instances.elements[i] = state.copies[i]
+            try instances.elements[i].restore(state.copies[i])
             generators.elements[i] = state.generators[i]
         }
         _ = current.view.flat.update(fromContentsOf: state.observations)

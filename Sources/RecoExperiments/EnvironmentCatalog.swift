@@ -9,26 +9,40 @@ public struct EnvironmentEntry: @unchecked Sendable {
     public let name: String
     /// Human-readable names of the actions, by index.
     public let actionNames: [String]
+    /// The data directory the environment was built over (nil for simulators).
+    public let dataset: String?
+    /// An offline top-K table of the given policies (name, policy) beside the environment's ranking
+    /// baselines at a cut-off K, for environments over logged data (nil for simulators).
+    public let rankingTable: ((_ policies: [(name: String, policy: Policy)], _ k: Int) throws -> String)?
     private let maker: (Int) -> BatchedEnvironment
+    private let evaluationMaker: (Int) -> BatchedEnvironment
     private let presets: [String: AlgorithmConfiguration]
     private let trainingSteps: [String: Int]
     private let defaultSteps: Int
 
     /// An entry; `presets` and `trainingSteps` are keyed by algorithm name (algorithms without a preset
-    /// use their defaults; without steps, `defaultSteps`).
+    /// use their defaults; without steps, `defaultSteps`). `makeEvaluation` builds the environment
+    /// evaluations run on (held-out users, for data-backed environments); without it, `make`.
     public init(name: String, actionNames: [String], presets: [String: AlgorithmConfiguration] = [:],
-                trainingSteps: [String: Int] = [:], defaultSteps: Int = 100_000,
-                make: @escaping (Int) -> BatchedEnvironment) {
+                trainingSteps: [String: Int] = [:], defaultSteps: Int = 100_000, dataset: String? = nil,
+                rankingTable: (([(name: String, policy: Policy)], Int) throws -> String)? = nil,
+                make: @escaping (Int) -> BatchedEnvironment, makeEvaluation: ((Int) -> BatchedEnvironment)? = nil) {
         self.name = name
         self.actionNames = actionNames
         self.presets = presets
         self.trainingSteps = trainingSteps
         self.defaultSteps = defaultSteps
+        self.dataset = dataset
+        self.rankingTable = rankingTable
         maker = make
+        evaluationMaker = makeEvaluation ?? make
     }
 
     /// `copies` copies stepped together.
     public func make(copies: Int) -> BatchedEnvironment { maker(copies) }
+
+    /// `copies` copies of the environment evaluations run on.
+    public func makeEvaluation(copies: Int) -> BatchedEnvironment { evaluationMaker(copies) }
 
     /// The configuration `algorithm` trains this environment with when no file is given.
     public func preset(for algorithm: AlgorithmEntry) -> AlgorithmConfiguration {
@@ -41,20 +55,40 @@ public struct EnvironmentEntry: @unchecked Sendable {
     }
 }
 
-/// The environments by name. `standard` holds the built-in simulators.
+/// The environments by name. `standard` holds the built-in simulators and the `reviews` environment,
+/// which is built over a prepared data directory (`--data`).
 public struct EnvironmentCatalog: Sendable {
+    /// Builds a data-backed environment's entry from its data directory.
+    public typealias DataEnvironment = @Sendable (_ directory: String) throws -> EnvironmentEntry
+
     public private(set) var entries: [EnvironmentEntry]
+    /// Environments that need a data directory, by name.
+    public private(set) var dataEnvironments: [String: DataEnvironment]
 
-    public static let standard = EnvironmentCatalog(entries: [.marketing, .cartpole, .recogym])
+    public static let standard = EnvironmentCatalog(entries: [.marketing, .cartpole, .recogym],
+                                                    dataEnvironments: ["reviews": { try .reviews(dataset: $0) }])
 
-    public init(entries: [EnvironmentEntry]) { self.entries = entries }
+    public init(entries: [EnvironmentEntry], dataEnvironments: [String: DataEnvironment] = [:]) {
+        self.entries = entries
+        self.dataEnvironments = dataEnvironments
+    }
 
-    public var names: [String] { entries.map(\.name) }
+    public var names: [String] { entries.map(\.name) + dataEnvironments.keys.sorted() }
 
-    /// The entry called `name`; throws an error listing the known names otherwise.
-    public func entry(named name: String) throws -> EnvironmentEntry {
+    /// The entry called `name`, built over `dataset` for data-backed environments; throws an error
+    /// listing the known names for an unknown one, and naming `--data` when it is missing or not wanted.
+    public func entry(named name: String, dataset: String? = nil) throws -> EnvironmentEntry {
+        if let make = dataEnvironments[name] {
+            guard let dataset else {
+                throw ExperimentError("--env \(name): needs --data DIR; expected a dataset directory written by `recorl data prepare`")
+            }
+            return try make(dataset)
+        }
         guard let entry = entries.first(where: { $0.name == name }) else {
             throw ExperimentError("--env: \"\(name)\" is not valid; expected one of \(names.joined(separator: ", "))")
+        }
+        if let dataset {
+            throw ExperimentError("--data: \(dataset) is not valid with --env \(name); expected it only with \(dataEnvironments.keys.sorted().joined(separator: ", "))")
         }
         return entry
     }

@@ -21,8 +21,10 @@ public enum EvaluationSettings {
     /// The table `train` ends with and `evaluate` prints: the trained greedy policy against the baselines,
     /// every policy on the same episodes (the same users in the same order), each row's mean with its
     /// 95% confidence interval (`1.96 * sd / sqrt(n)`, sample standard deviation over the episodes).
-    public static func comparisonTable(_ agent: Agent, environment: EnvironmentEntry, episodes: Int) throws -> String {
-        let evaluation = environment.make(copies: copies(for: episodes))
+    /// Environments over logged data add their offline top-K table at K = `rankingCutoff`.
+    public static func comparisonTable(_ agent: Agent, environment: EnvironmentEntry, episodes: Int,
+                                       rankingCutoff: Int = defaultRankingCutoff) throws -> String {
+        let evaluation = environment.makeEvaluation(copies: copies(for: episodes))
         let trained = try greedyReturn(agent, on: evaluation, episodes: episodes)
         let baselines = try Baselines(environment: environment, evaluationEnvironment: evaluation, episodes: episodes)
         let widths = [44, 16, 10, 11]
@@ -37,6 +39,11 @@ public enum EvaluationSettings {
             row("trained \(agent.algorithm) (greedy)", trained),
             row("uniform random", baselines.random),
             row("best fixed: \(baselines.bestFixedAction)", baselines.bestFixed),
-        ].joined(separator: "\n")
+        ].joined(separator: "\n") + (try environment.rankingTable.map {
+            "\n\n" + (try $0([("trained \(agent.algorithm) (greedy)", agent.greedyPolicy)], rankingCutoff))
+        } ?? "")
     }
+
+    /// The K of the top-K tables `train` and `evaluate` print unless told otherwise.
+    public static let defaultRankingCutoff = 10
 }

@@ -7,6 +7,8 @@ import RecoTensor
 /// What to train: the settings `recorl train` and `recorl compare` take, by name.
 public struct TrainingRequest {
     public var environment = "marketing"
+    /// The data directory of a data-backed environment (`--data`, for `reviews`).
+    public var dataset: String?
     public var algorithm = "dqn"
     /// Environment steps over all copies (nil: the environment's default for the algorithm): 1 to
     /// `maximumSteps` (10^12).
@@ -127,7 +129,7 @@ public struct Experiment {
     /// The configuration `request` asks for, validated for its copies.
     public func resolvedConfiguration(_ request: TrainingRequest) throws -> AlgorithmConfiguration {
         let algorithm = try self.algorithm(named: request.algorithm)
-        let environment = try catalog.entry(named: request.environment)
+        let environment = try catalog.entry(named: request.environment, dataset: request.dataset)
         try request.validateCounts()
         let configuration = try request.adjust(
             self.configuration(for: algorithm, environment: environment, file: request.configurationFile))
@@ -158,7 +160,7 @@ public struct Experiment {
         try request.validateCounts()
         if request.resume { return try resume(request, displayInterval: displayInterval, display: display) }
         let algorithm = try self.algorithm(named: request.algorithm)
-        let environmentEntry = try catalog.entry(named: request.environment)
+        let environmentEntry = try catalog.entry(named: request.environment, dataset: request.dataset)
         let configuration = try resolvedConfiguration(request)
         let steps = request.steps ?? environmentEntry.defaultTrainingSteps(for: algorithm)
         let evaluationInterval = request.evaluationInterval ?? max(1, steps / 10)
@@ -172,7 +174,8 @@ public struct Experiment {
         let record = RunRecord(environment: environmentEntry.name, algorithm: algorithm.name, copies: request.copies,
                                seed: request.seed, steps: steps, evaluationInterval: evaluationInterval,
                                evaluationEpisodes: request.evaluationEpisodes,
-                               snapshotInterval: request.snapshotInterval ?? evaluationInterval)
+                               snapshotInterval: request.snapshotInterval ?? evaluationInterval,
+                               dataset: environmentEntry.dataset)
         try directory?.write(configuration: configuration)
         try directory?.write(record: record)
         let environment = environmentEntry.make(copies: request.copies)
@@ -190,7 +193,7 @@ public struct Experiment {
         let directory = try RunDirectory(creating: output)
         var record = try directory.readRecord()
         let algorithm = try self.algorithm(named: record.algorithm)
-        let environmentEntry = try catalog.entry(named: record.environment)
+        let environmentEntry = try catalog.entry(named: record.environment, dataset: record.dataset)
         let (agent, state) = try RunSnapshots.load(from: directory.url, registry: registry)
         if let steps = request.steps {
             guard steps >= state.step else {
@@ -215,7 +218,7 @@ public struct Experiment {
                      displayInterval: Int?, display: ((TrainingProgress) -> Void)?) throws -> TrainingOutcome {
         let metrics = try directory?.metricsLog(metrics: algorithm.metrics, keepingRowsThrough: state?.step)
         let environment = environmentEntry.make(copies: record.copies)
-        let evaluationEnvironment = environmentEntry.make(copies: EvaluationSettings.copies(for: record.evaluationEpisodes))
+        let evaluationEnvironment = environmentEntry.makeEvaluation(copies: EvaluationSettings.copies(for: record.evaluationEpisodes))
         var evaluations: [(step: Int, meanReturn: Float)] = []
         let evaluation = EvaluationCallback(
             every: record.evaluationInterval,
@@ -229,7 +232,8 @@ public struct Experiment {
             })
         var callbacks: [TrainingCallback] = request.evaluates ? [evaluation] : []
         if let display { callbacks.insert(ProgressCallback(every: displayInterval ?? max(1, record.steps / 10), display), at: 0) }
-        let metadata = [RunDirectory.environmentKey: environmentEntry.name, RunDirectory.seedKey: String(record.seed)]
+        var metadata = [RunDirectory.environmentKey: environmentEntry.name, RunDirectory.seedKey: String(record.seed)]
+        if let dataset = environmentEntry.dataset { metadata[RunDirectory.datasetKey] = dataset }
         let snapshots = directory.map { RunSnapshots(directory: $0, interval: record.snapshotInterval, metadata: metadata) }
         let progress = try agent.train(on: environment, steps: record.steps, seed: record.seed, generator: &generator,
                                        callbacks: callbacks, snapshots: snapshots, resuming: state)

@@ -8,6 +8,8 @@ public struct RunDirectory {
     public static let environmentKey = "environment"
     /// Checkpoint metadata key recording the run's seed.
     public static let seedKey = "seed"
+    /// Checkpoint metadata key recording the data directory of a data-backed environment.
+    public static let datasetKey = "dataset"
 
     public let url: URL
 

@@ -4,8 +4,9 @@ import RecoRL
 /// Loading a checkpoint written by a training run, with errors that name the flag.
 public enum SavedAgent {
     /// The agent saved at `path` (any registered algorithm) and the environment it was trained on,
-    /// after checking that the two fit together.
-    public static func load(_ path: String, registry: AlgorithmRegistry = .standard,
+    /// after checking that the two fit together. A data-backed environment is built over `dataset`
+    /// when given, else over the data directory the checkpoint records.
+    public static func load(_ path: String, dataset: String? = nil, registry: AlgorithmRegistry = .standard,
                             catalog: EnvironmentCatalog = .standard) throws -> (agent: Agent, environment: EnvironmentEntry) {
         let url = URL(fileURLWithPath: path)
         guard FileManager.default.fileExists(atPath: url.path) else {
@@ -18,7 +19,15 @@ public enum SavedAgent {
             throw ExperimentError("--checkpoint: \(error)")
         }
         let name = loaded.metadata[RunDirectory.environmentKey] ?? ""
-        guard let environment = catalog.entries.first(where: { $0.name == name }) else {
+        let environment: EnvironmentEntry
+        if catalog.dataEnvironments[name] != nil {
+            guard let directory = dataset ?? loaded.metadata[RunDirectory.datasetKey] else {
+                throw ExperimentError("--checkpoint: \(path) records environment \(name) without its data directory; expected --data DIR")
+            }
+            environment = try catalog.entry(named: name, dataset: directory)
+        } else if let entry = catalog.entries.first(where: { $0.name == name }) {
+            environment = entry
+        } else {
             throw ExperimentError("--checkpoint: \(path) records environment \"\(name)\"; expected one of \(catalog.names.joined(separator: ", "))")
         }
         guard environment.actionNames.count == loaded.agent.actionCount else {

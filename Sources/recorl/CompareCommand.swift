@@ -12,6 +12,7 @@ struct CompareCommand: ParsableCommand {
         abstract: "Train several algorithms with several seeds and compare return and speed.")
 
     @Option(help: "Environment: \(EnvironmentCatalog.standard.names.joined(separator: ", ")).") var env = "marketing"
+    @Option(help: "Prepared dataset directory (`recorl data prepare --out`) for --env reviews.") var data: String?
     @Option(help: "Comma-separated algorithms among \(AlgorithmRegistry.standard.names.joined(separator: ", ")).")
     var algos: String = AlgorithmRegistry.standard.names(of: .deepRL).joined(separator: ",")
     @Option(parsing: .unconditional, help: "Seeds per algorithm (seeds 1...N).") var seeds: Int = 3
@@ -28,7 +29,8 @@ struct CompareCommand: ParsableCommand {
         try Bounds.requirePositive(evalEpisodes, atMost: TrainingRequest.maximumEvaluationEpisodes, flag: "--eval-episodes")
         try Bounds.requireThreads(threads)
         try Bounds.requirePath(out, flag: "--out")
-        _ = try Experiment().catalog.entry(named: env)
+        if let data { try Bounds.requirePath(data, flag: "--data") }
+        _ = try Experiment().catalog.entry(named: env, dataset: data)
         _ = try algorithms()
     }
 
@@ -53,8 +55,8 @@ struct CompareCommand: ParsableCommand {
         if let threads { ThreadPolicy.setThreadCount(threads) }
         let experiment = Experiment()
         let directory = try RunDirectory(creating: out)
-        let environment = try experiment.catalog.entry(named: env)
-        let evaluationEnvironment = environment.make(copies: EvaluationSettings.copies(for: evalEpisodes))
+        let environment = try experiment.catalog.entry(named: env, dataset: data)
+        let evaluationEnvironment = environment.makeEvaluation(copies: EvaluationSettings.copies(for: evalEpisodes))
         print("recorl compare: \(try algorithms().joined(separator: ", ")) on \(env), "
               + "\(seeds) seeds, \(envs) copies; BLAS \(BLASKernels.coreName), \(ThreadPolicy.threadCount) threads")
         var runs: [ComparisonRun] = []
@@ -62,6 +64,7 @@ struct CompareCommand: ParsableCommand {
             for seed in 1...UInt64(seeds) {
                 var request = TrainingRequest()
                 request.environment = env
+                request.dataset = data
                 request.algorithm = algorithm
                 request.steps = steps
                 request.copies = envs

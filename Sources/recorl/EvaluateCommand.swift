@@ -3,25 +3,48 @@ import Foundation
 import RecoExperiments
 import RecoTensor
 
-/// `recorl evaluate`: reruns the final comparison table of a saved agent.
+/// `recorl evaluate`: reruns the final comparison table of a saved agent; on an environment over
+/// logged data (`--env reviews --data DIR`), also or only the offline top-K table with its baselines.
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Compare a saved policy with random and best-fixed-strategy baselines on the evaluation episodes.")
+        abstract: "Compare a saved policy with the baselines: returns on the evaluation episodes, and top-K metrics on held-out users for --env reviews.")
 
-    @Option(help: "Checkpoint written by `recorl train`.") var checkpoint: String
+    @Option(help: "Checkpoint written by `recorl train` (optional with --env reviews: the baselines alone).") var checkpoint: String?
+    @Option(help: "Environment of the baselines-only table (reviews; default: the checkpoint's).") var env: String?
+    @Option(help: "Prepared dataset directory for reviews (default: the one the checkpoint records).") var data: String?
     @Option(parsing: .unconditional, help: "Episodes in the comparison.") var episodes: Int = 200
+    @Option(parsing: .unconditional, help: "Cut-off K of the top-K metrics.") var k: Int = EvaluationSettings.defaultRankingCutoff
     @Option(parsing: .unconditional, help: "Threads for BLAS and the engine (default: \(ThreadPolicy.environmentVariable) or all cores).") var threads: Int?
 
     mutating func validate() throws {
         try Bounds.requirePositive(episodes, atMost: TrainingRequest.maximumEvaluationEpisodes, flag: "--episodes")
+        try Bounds.requirePositive(k, atMost: Self.maximumCutoff, flag: "--k")
         try Bounds.requireThreads(threads)
-        try Bounds.requirePath(checkpoint, flag: "--checkpoint")
+        if let checkpoint { try Bounds.requirePath(checkpoint, flag: "--checkpoint") }
+        if let data { try Bounds.requirePath(data, flag: "--data") }
+        if checkpoint == nil && env == nil {
+            throw ValidationError("--checkpoint: missing; expected a checkpoint, or --env reviews --data DIR for the baselines alone")
+        }
+        if checkpoint != nil, env != nil {
+            throw ValidationError("--env: fixed by the checkpoint; expected --env only without --checkpoint")
+        }
     }
+
+    /// The largest cut-off: 1,000.
+    static let maximumCutoff = 1_000
 
     func run() throws {
         if let threads { ThreadPolicy.setThreadCount(threads) }
-        let (agent, environment) = try SavedAgent.load(checkpoint)
-        print(try EvaluationSettings.comparisonTable(agent, environment: environment, episodes: episodes))
+        if let checkpoint {
+            let (agent, environment) = try SavedAgent.load(checkpoint, dataset: data)
+            print(try EvaluationSettings.comparisonTable(agent, environment: environment, episodes: episodes, rankingCutoff: k))
+            return
+        }
+        let environment = try Experiment().catalog.entry(named: env ?? "", dataset: data)
+        guard let rankingTable = environment.rankingTable else {
+            throw ValidationError("--env: \(environment.name) has no offline top-K table; expected an environment over logged data (reviews), or --checkpoint")
+        }
+        print(try rankingTable([], k))
     }
 }

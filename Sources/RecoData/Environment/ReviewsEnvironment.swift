@@ -66,3 +66,37 @@ public struct ReviewsEnvironment: Environment {
         return StepOutcome(reward: reward, truncated: position >= timelines.userRows[user].count)
     }
 }
+
+// Resumable runs save only where each copy is (the dataset is loaded again from its directory).
+extension ReviewsEnvironment: SnapshottableEnvironment {
+    /// Where a copy is: its user and position, with the sizes that tie it to one dataset and settings.
+    public struct SavedState: Codable, Equatable, Sendable {
+        public var user: Int, position: Int
+        public var userCount: Int, itemCount: Int, reviewCount: Int, settings: ReviewsSettings
+    }
+
+    public var savedState: SavedState {
+        SavedState(user: user, position: position, userCount: timelines.userCount, itemCount: timelines.itemCount,
+                   reviewCount: timelines.item.count, settings: settings)
+    }
+
+    public mutating func restore(_ state: SavedState) throws {
+        let here = "\(timelines.userCount) users, \(timelines.itemCount) items, \(timelines.item.count) reviews"
+        guard state.userCount == timelines.userCount, state.itemCount == timelines.itemCount,
+              state.reviewCount == timelines.item.count else {
+            throw EnvironmentError.snapshotMismatch(
+                field: "dataset", value: "\(state.userCount) users, \(state.itemCount) items, \(state.reviewCount) reviews",
+                expected: "the run's dataset (\(here))")
+        }
+        guard state.settings == settings else {
+            throw EnvironmentError.snapshotMismatch(field: "settings", value: "\(state.settings)", expected: "\(settings)")
+        }
+        guard state.user >= 0, state.user < timelines.userCount,
+              state.position >= 1, state.position < timelines.userRows[state.user].count else {
+            throw EnvironmentError.snapshotMismatch(field: "position", value: "user \(state.user) at \(state.position)",
+                                                    expected: "a position within that user's timeline")
+        }
+        user = state.user
+        position = state.position
+    }
+}

@@ -20,4 +20,19 @@ extension DQNConfiguration {
         configuration.exploration = Schedule.reaching(end: 0.04, after: 16_000)
         return configuration
     }
+
+    /// Settings for the `reviews` environment: a short discount (a recommendation pays off within the
+    /// next few reviews, and the log, not the agent, decides what comes next), one wide hidden layer
+    /// over the history's item embeddings, exploration spent early.
+    public static var reviews: DQNConfiguration {
+        var configuration = DQNConfiguration()
+        configuration.hiddenLayers = [256]
+        configuration.learningRate = 1e-3
+        configuration.gamma = 0.5
+        configuration.batchSize = 64
+        configuration.learningStarts = 1_000
+        configuration.bufferCapacity = 50_000
+        configuration.exploration = Schedule.reaching(end: 0.05, after: 20_000)
+        return configuration
+    }
 }

@@ -114,6 +114,8 @@ public struct CartPole: Environment {
     }
 }
 
-// Saved and restored whole by resumable runs (see `ResumableEnvironment`).
-extension CartPole: Codable {}
+// Saved and restored whole by resumable runs (see `SnapshottableEnvironment`).
+extension CartPole: Codable, SnapshottableEnvironment {
+    public typealias SavedState = CartPole
+}
 extension CartPole.State: Codable {}

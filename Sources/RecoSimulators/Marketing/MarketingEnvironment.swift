@@ -94,5 +94,7 @@ public struct MarketingEnvironment: Environment {
     }
 }
 
-// Saved and restored whole by resumable runs (see `ResumableEnvironment`).
-extension MarketingEnvironment: Codable {}
+// Saved and restored whole by resumable runs (see `SnapshottableEnvironment`).
+extension MarketingEnvironment: Codable, SnapshottableEnvironment {
+    public typealias SavedState = MarketingEnvironment
+}

@@ -22,7 +22,8 @@ import RecoTensor
 ///
 /// `Codable` (the world, the current user, the NumPy stream's state), so `VectorEnvironment` of it is a
 /// `ResumableEnvironment` and training runs on it can be snapshotted and resumed.
-public struct RecoGymEnvironment: Environment, Codable {
+public struct RecoGymEnvironment: SnapshottableEnvironment, Codable {
+    public typealias SavedState = RecoGymEnvironment
     public let configuration: RecoGymConfiguration
     public let stream: RecoGymRandomStream
     public let world: RecoGymWorld

@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+/// `recorl train` and `recorl evaluate` on `--env reviews`: a prepared synthetic dataset, a short run,
+/// the top-K table from the checkpoint and from the baselines alone, and the flag errors.
+@Suite struct ReviewsCommandTests {
+    let directory: URL
+    var data: String { directory.appendingPathComponent("data").path }
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("recorl-reviews-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let fixture = RecorlCommandTests.packageRoot.appendingPathComponent("Fixtures/synthetic_reviews.json").path
+        let prepared = try RecorlCommandTests().run(["data", "prepare", "--reviews", fixture, "--min-reviews", "2", "--out", data])
+        #expect(prepared.status == 0, "\(prepared.error)")
+    }
+
+    @Test func trainsThenEvaluatesWithTheTopKTable() throws {
+        let run = directory.appendingPathComponent("run").path
+        let trained = try RecorlCommandTests().run(["train", "--env", "reviews", "--data", data, "--steps", "3000",
+                                                    "--eval-episodes", "20", "--out", run], seconds: 120)
+        #expect(trained.status == 0, "\(trained.error)")
+        #expect(trained.output.contains("NDCG@10") && trained.output.contains("trained dqn (greedy)"))
+        let evaluated = try RecorlCommandTests().run(["evaluate", "--checkpoint", run + "/checkpoint.safetensors", "--k", "5",
+                                                      "--episodes", "20"])
+        #expect(evaluated.status == 0, "\(evaluated.error)")
+        for name in ["NDCG@5", "trained dqn (greedy)", "popularity", "item co-occurrence", "matrix factorisation (ALS)"] {
+            #expect(evaluated.output.contains(name), "\(name) missing from:\n\(evaluated.output)")
+        }
+        let baselines = try RecorlCommandTests().run(["evaluate", "--env", "reviews", "--data", data])
+        #expect(baselines.status == 0 && baselines.output.contains("popularity") && !baselines.output.contains("trained"))
+    }
+
+    @Test func dataFlagsAreOneLineErrors() throws {
+        let cases: [([String], String)] = [
+            (["train", "--env", "reviews", "--steps", "10"], "--env reviews: needs --data DIR"),
+            (["train", "--env", "marketing", "--data", data, "--steps", "10"], "--data: \(data) is not valid with --env marketing"),
+            (["train", "--env", "reviews", "--data", directory.path, "--steps", "10"], "--data \(directory.path):"),
+            (["evaluate", "--env", "marketing"], "--env: marketing has no offline top-K table"),
+            (["evaluate"], "--checkpoint: missing"),
+            (["evaluate", "--env", "reviews", "--data", data, "--k", "0"], "--k: 0 is not valid"),
+        ]
+        for (arguments, expected) in cases {
+            let outcome = try RecorlCommandTests().run(arguments)
+            #expect(outcome.status != 0, "\(arguments)")
+            #expect(outcome.firstErrorLine.contains(expected), "\(arguments): \(outcome.firstErrorLine)")
+            #expect(outcome.error.split(separator: "\n").count == 1, "\(arguments): \(outcome.error)")
+        }
+    }
+}

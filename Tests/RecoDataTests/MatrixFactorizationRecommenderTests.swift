@@ -12,11 +12,13 @@ import Testing
         ])
     }
 
-    static func settings(factors: Int = 3, iterations: Int = 10) -> MatrixFactorizationSettings {
+    static func settings(factors: Int = 3, iterations: Int = 10, excludeShown: Bool = true) -> MatrixFactorizationSettings {
         var settings = MatrixFactorizationSettings()
         settings.factors = factors
         settings.iterations = iterations
         settings.alpha = 5
+        settings.regularization = 0.1
+        settings.excludeShown = excludeShown
         return settings
     }
 
@@ -63,16 +65,23 @@ import Testing
         let model = try Self.fit(hand, users: Array(0..<10), layout: layout, settings: Self.settings())
         #expect(model.observationWidth == layout.width && model.actionCount == 8 && model.scoreKind == .ranking)
         let scores = try model.scores(for: hand.observation(layout, user: 10, position: 2))  // A1, A2
-        let a = ["A1", "A2", "A3", "A4"].map { scores[hand.id($0)] }, b = ["B1", "B2", "B3", "B4"].map { scores[hand.id($0)] }
+        let a = ["A3", "A4"].map { scores[hand.id($0)] }, b = ["B1", "B2", "B3", "B4"].map { scores[hand.id($0)] }
         #expect(a.min()! > b.max()!, "A \(a), B \(b)")
+        // The shown items rank last.
+        #expect(scores[hand.id("A1")] == -.infinity && scores[hand.id("A2")] == -.infinity)
         let action = try model.action(for: hand.observation(layout, user: 10, position: 2))
-        #expect(["A1", "A2", "A3", "A4"].map(hand.id).contains(action))
+        #expect(["A3", "A4"].map(hand.id).contains(action))
+        // Kept in, they are block A too.
+        let kept = try Self.fit(hand, users: Array(0..<10), layout: layout, settings: Self.settings(excludeShown: false))
+        let keptScores = try kept.scores(for: hand.observation(layout, user: 10, position: 2))
+        let allA = ["A1", "A2", "A3", "A4"].map { keptScores[hand.id($0)] }
+        #expect(allA.min()! > ["B1", "B2", "B3", "B4"].map { keptScores[hand.id($0)] }.max()!)
     }
 
     @Test func foldingInATrainingUsersTimelineGivesTheirFittedScores() throws {
         let hand = try Self.blocks()
         let layout = hand.layout()
-        let model = try Self.fit(hand, users: Array(0..<10), layout: layout, settings: Self.settings())
+        let model = try Self.fit(hand, users: Array(0..<10), layout: layout, settings: Self.settings(excludeShown: false))
         let f = model.settings.factors
         for user in [2, 8] {  // both have a repeat review
             let count = hand.timelines.userRows[user].count
@@ -96,7 +105,9 @@ import Testing
         try model.scores(batch.view, into: scores.view)
         for (r, row) in rows.enumerated() {
             let single = try model.scores(for: row)
-            for item in single.indices { #expect(abs(scores[r, item] - single[item]) < 1e-5) }
+            for item in single.indices {  // shown items are -infinity in both
+                #expect(scores[r, item] == single[item] || abs(scores[r, item] - single[item]) < 1e-5)
+            }
         }
     }
 

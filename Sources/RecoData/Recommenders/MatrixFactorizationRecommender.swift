@@ -14,7 +14,8 @@ import RecoTensor
 ///
 /// A held-out user has no factor: for each observation the policy folds in the history it shows (the
 /// user solve, with each shown slot one review) and scores item `j` by `x · y_j`, one matrix product per
-/// batch. A history of unknown items (or none) folds in to the zero factor: every score 0.
+/// batch; the shown items themselves score `-infinity` unless `excludeShown` is off. A history of
+/// unknown items (or none) folds in to the zero factor: every other score 0.
 public final class MatrixFactorizationRecommender: ReviewRecommender, @unchecked Sendable {
     public let layout: ReviewObservationLayout
     public let settings: MatrixFactorizationSettings
@@ -114,5 +115,10 @@ public final class MatrixFactorizationRecommender: ReviewRecommender, @unchecked
             }
         }
         BLAS.gemm(folded.view, itemMatrix.view, transposeB: true, into: scores)
+        guard settings.excludeShown else { return }
+        for r in 0..<observations.rows {
+            let output = scores.rowPointer(r)
+            layout.forEachHistoryItem(observations.rowPointer(r)) { item, _ in output[item] = -.infinity }
+        }
     }
 }

@@ -7,13 +7,18 @@ public struct MatrixFactorizationSettings: Codable, Equatable, Sendable {
     /// user's against the item factors.
     public var iterations = 15
     /// Ridge weight `lambda` on the squared norms of all factors; above 0, so every solve is positive
-    /// definite, even for a history of unknown items.
-    public var regularization = 0.1
+    /// definite, even for a history of unknown items. Strong by default: a fold-in fits a history of a
+    /// few reviews, which a weak ridge overfits (on the synthetic fixture 10 beat 0.1 and 1).
+    public var regularization = 10.0
     /// Confidence slope `alpha`: a cell reviewed `r` times has confidence `c = 1 + alpha r`, an unreviewed
     /// one 1 (the paper found values around 40 best on its data; reviews are sparser signals).
     public var alpha = 10.0
     /// Standard deviation of the normal draws the user factors start from.
     public var initialScale = 0.1
+    /// Whether the items an observation shows score `-infinity`, below every other item: the fold-in
+    /// fits the shown history, so those items would otherwise fill the top of the list, while a
+    /// user rarely reviews an item twice.
+    public var excludeShown = true
 
     public init() {}
 

@@ -151,7 +151,8 @@ public struct Experiment {
 
     /// Trains as `request` says. `display` (when given) runs every `displayInterval` steps; the greedy
     /// policy is evaluated every evaluation interval and at the end, each result appended to the
-    /// metrics files when the request names an output directory, where the configuration, the run's
+    /// metrics files and `evaluations.csv` when the request names an output directory, where every
+    /// finished training episode goes to `episodes.csv`, and the configuration, the run's
     /// record, resumable snapshots (every snapshot interval and at the end) and the final checkpoint are
     /// written too. With `resume`, the run in that directory continues from its last snapshot and ends
     /// exactly as it would have without the interruption.
@@ -210,31 +211,40 @@ public struct Experiment {
                        displayInterval: displayInterval, display: display)
     }
 
-    /// The training run itself, fresh or resumed: evaluation into the metrics files, snapshots, the
-    /// final checkpoint.
+    /// The training run itself, fresh or resumed: evaluation into the metrics files and
+    /// `evaluations.csv`, training episodes into `episodes.csv`, snapshots, the final checkpoint.
     private func run(_ agent: Agent, record: RunRecord, request: TrainingRequest, algorithm: AlgorithmEntry,
                      environment environmentEntry: EnvironmentEntry, configuration: AlgorithmConfiguration,
                      directory: RunDirectory?, generator: inout RandomGenerator, resuming state: TrainingState?,
                      displayInterval: Int?, display: ((TrainingProgress) -> Void)?) throws -> TrainingOutcome {
         let metrics = try directory?.metricsLog(metrics: algorithm.metrics, keepingRowsThrough: state?.step)
+        let evaluationLog = try directory.map { try EvaluationLog(directory: $0.url, keepingRowsThrough: state?.step) }
+        let episodeLog = try directory.map { try EpisodeLog(directory: $0.url, keepingRowsThrough: state?.step) }
         let environment = environmentEntry.make(copies: record.copies)
         let evaluationEnvironment = environmentEntry.makeEvaluation(copies: EvaluationSettings.copies(for: record.evaluationEpisodes))
         var evaluations: [(step: Int, meanReturn: Float)] = []
+        var latest: (result: PolicyEvaluation.Result, meanMaxQ: Float?)?  // from `evaluate` to `onResult`
         let evaluation = EvaluationCallback(
             every: record.evaluationInterval,
             evaluate: { policy in
-                try PolicyEvaluation.evaluate(evaluationEnvironment, episodes: record.evaluationEpisodes,
-                                              seed: EvaluationSettings.seed, policy: policy).meanReturn
+                let outcome = try PolicyEvaluation.evaluateWithMeanMaxQ(evaluationEnvironment, episodes: record.evaluationEpisodes,
+                                                                        seed: EvaluationSettings.seed, policy: policy)
+                latest = outcome
+                return outcome.result.meanReturn
             },
             onResult: { progress, meanReturn in
                 evaluations.append((progress.step, meanReturn))
                 try metrics?.append(MetricsRow(progress: progress, evaluationMeanReturn: meanReturn))
+                if let latest { try evaluationLog?.append(step: progress.step, result: latest.result, meanMaxQ: latest.meanMaxQ) }
             })
         var callbacks: [TrainingCallback] = request.evaluates ? [evaluation] : []
+        if let episodeLog { callbacks.append(episodeLog) }
         if let display { callbacks.insert(ProgressCallback(every: displayInterval ?? max(1, record.steps / 10), display), at: 0) }
         var metadata = [RunDirectory.environmentKey: environmentEntry.name, RunDirectory.seedKey: String(record.seed)]
         if let dataset = environmentEntry.dataset { metadata[RunDirectory.datasetKey] = dataset }
-        let snapshots = directory.map { RunSnapshots(directory: $0, interval: record.snapshotInterval, metadata: metadata) }
+        let snapshots = directory.map {
+            RunSnapshots(directory: $0, interval: record.snapshotInterval, metadata: metadata, beforeWriting: { try episodeLog?.flush() })
+        }
         let progress = try agent.train(on: environment, steps: record.steps, seed: record.seed, generator: &generator,
                                        callbacks: callbacks, snapshots: snapshots, resuming: state)
         if let directory { try agent.save(to: directory.checkpoint, metadata: metadata) }

@@ -17,7 +17,7 @@ public enum ReviewsBaselines {
             ("popularity", try PopularityRecommender(timelines: world.timelines, users: users, layout: layout)),
             ("item co-occurrence", try ItemCoOccurrenceRecommender(timelines: world.timelines, users: users, layout: layout)),
             ("matrix factorisation (ALS)", try MatrixFactorizationRecommender(timelines: world.timelines, users: users, layout: layout,
-                                                                            generator: &generator)),
+                                                                            using: &generator)),
         ]
     }
 }

@@ -2,7 +2,9 @@ import Foundation
 import RecoRL
 
 /// The output directory of a training run: `config.json` (the resolved configuration, every field),
-/// `metrics.csv` and `metrics.jsonl` (one row per evaluation), `checkpoint.safetensors`.
+/// `metrics.csv` and `metrics.jsonl` (one row per evaluation), `evaluations.csv` (one row per
+/// evaluation, the same columns for every algorithm, with the mean max Q of value-based agents),
+/// `episodes.csv` (one row per finished training episode), `checkpoint.safetensors`.
 public struct RunDirectory {
     /// Checkpoint metadata key recording the environment's name.
     public static let environmentKey = "environment"
@@ -31,8 +33,8 @@ public struct RunDirectory {
     public var record: URL { url.appendingPathComponent("run.json") }
 
     /// The files a run writes here (the snapshot folders included).
-    static let runFiles = ["run.json", "config.json", "metrics.csv", "metrics.jsonl", "checkpoint.safetensors",
-                           "snapshot", "snapshot.old", "snapshot.partial"]
+    static let runFiles = ["run.json", "config.json", "metrics.csv", "metrics.jsonl", EvaluationLog.fileName,
+                           EpisodeLog.fileName, "checkpoint.safetensors", "snapshot", "snapshot.old", "snapshot.partial"]
 
     /// Whether a run has written here already.
     public var isUsed: Bool {
@@ -63,6 +65,8 @@ public struct RunDirectory {
         }
     }
     public var metricsCSV: URL { url.appendingPathComponent("metrics.csv") }
+    public var episodesCSV: URL { url.appendingPathComponent(EpisodeLog.fileName) }
+    public var evaluationsCSV: URL { url.appendingPathComponent(EvaluationLog.fileName) }
 
     /// Writes `configuration` as pretty-printed JSON to `config.json` (what `--config` reads back).
     public func write(configuration: AlgorithmConfiguration) throws {

@@ -26,13 +26,18 @@ public final class RunSnapshots: TrainingSnapshotWriter {
     public let interval: Int
     public let directory: URL
     private let metadata: [String: String]
+    private let beforeWriting: () throws -> Void
 
     static let checkpointName = "checkpoint.safetensors", replayName = "replay.bin", stateName = "state.plist"
 
-    public init(directory: RunDirectory, interval: Int, metadata: [String: String]) {
+    /// `beforeWriting` runs first at every snapshot: for logs that buffer rows, so those of the
+    /// snapshot's steps are on disk when it is.
+    public init(directory: RunDirectory, interval: Int, metadata: [String: String],
+                beforeWriting: @escaping () throws -> Void = {}) {
         self.directory = directory.url
         self.interval = max(1, interval)
         self.metadata = metadata
+        self.beforeWriting = beforeWriting
     }
 
     var current: URL { directory.appendingPathComponent("snapshot") }
@@ -40,6 +45,7 @@ public final class RunSnapshots: TrainingSnapshotWriter {
     var old: URL { directory.appendingPathComponent("snapshot.old") }
 
     public func write(agent: Agent, state: TrainingState) throws {
+        try beforeWriting()
         let files = FileManager.default
         try? files.removeItem(at: partial)
         try files.createDirectory(at: partial, withIntermediateDirectories: true)

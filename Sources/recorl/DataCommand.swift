@@ -74,6 +74,7 @@ struct DataPrepareCommand: ParsableCommand {
         do {
             dataset = try ReviewDataset.prepare(reviews: reviews, metadata: meta, options: options)
             try dataset.write(to: out)
+            try dataset.summary.writeCSV(to: out)
         } catch let error as ReviewDataError {
             // Name the flag whose file is at fault.
             var message = error.description

@@ -56,5 +56,10 @@ import Testing
         let expected = try Data(contentsOf: whole.appendingPathComponent("checkpoint.safetensors"))
         let actual = try Data(contentsOf: killed.appendingPathComponent("checkpoint.safetensors"))
         #expect(actual == expected, "the resumed run's checkpoint differs from the uninterrupted run's")
+        for name in ["episodes.csv", "evaluations.csv"] {
+            let uninterruptedRows = try Data(contentsOf: whole.appendingPathComponent(name))
+            #expect(try Data(contentsOf: killed.appendingPathComponent(name)) == uninterruptedRows,
+                    "the resumed run's \(name) differs from the uninterrupted run's")
+        }
     }
 }

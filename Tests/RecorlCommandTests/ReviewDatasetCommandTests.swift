@@ -60,6 +60,10 @@ import Testing
         #expect(outcome.output.contains("1 malformed lines skipped"))
         #expect(outcome.output.contains("line 31: field overall: null is not valid"))
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("out/manifest.json").path))
+        let ratings = try String(contentsOf: directory.appendingPathComponent("out/ratings.csv"), encoding: .utf8)
+        #expect(ratings.hasPrefix("rating,count\n") && ratings.split(separator: "\n").count == 7)
+        let sentiment = try String(contentsOf: directory.appendingPathComponent("out/sentiment.csv"), encoding: .utf8)
+        #expect(sentiment.hasPrefix("bin_lower,bin_upper,count\n-1.0,"))
         let strict = try prepare(["--reviews", reviews, "--strict"])
         #expect(strict.status != 0 && strict.firstErrorLine.contains("line 31: field overall: null is not valid; expected a number in 0...5"))
     }

@@ -37,6 +37,10 @@ struct TrainingLoop {
     var last: UpdateReport?
     private var monitor: TrainingMonitor
     private var due: CallbackSchedule
+    /// The callbacks that hear of every finished episode.
+    private let episodeCallbacks: [EpisodeCallback]
+    /// The first error an episode callback threw, thrown at the next callback or snapshot check.
+    private var episodeError: Error?
     private let totalSteps: Int
     private let agent: Agent
     private let epsilon: (Int) -> Float?
@@ -64,6 +68,7 @@ struct TrainingLoop {
         nextSnapshot = snapshots.map { max(1, $0.interval) } ?? Int.max
         monitor = TrainingMonitor(totalSteps: totalSteps)
         due = CallbackSchedule(callbacks)
+        episodeCallbacks = callbacks.compactMap { $0 as? EpisodeCallback }
     }
 
     /// Resets `environment` with `seed` for a fresh run, or, resuming, puts back the environment, the
@@ -96,6 +101,7 @@ struct TrainingLoop {
     /// `collector` is evaluated only when a snapshot is written (it copies the n-step queues).
     mutating func snapshotIfDue(generator: RandomGenerator, collector: @autoclosure () -> NStepAccumulator.State?,
                                 force: Bool = false) throws {
+        if let episodeError { throw episodeError }
         guard let snapshots, let resumable = environment as? ResumableEnvironment, force || step >= nextSnapshot else { return }
         let interval = max(1, snapshots.interval)
         let (multiple, overflow) = (step / interval + 1).multipliedReportingOverflow(by: interval)
@@ -105,10 +111,20 @@ struct TrainingLoop {
             collector: collector(), episodes: monitor.episodes, recentReturns: monitor.recentReturns))
     }
 
-    /// Counts `copies` environment steps and the episodes `environment` finished in them.
+    /// Counts `copies` environment steps and the episodes `environment` finished in them, and hands
+    /// those to the episode callbacks (an error is kept for the next check: acting does not throw).
     mutating func advance(by copies: Int, environment: BatchedEnvironment) {
         step += copies
-        monitor.collectEpisodes(from: environment)
+        let first = monitor.episodes
+        let finished = monitor.collectEpisodes(from: environment)
+        guard !episodeCallbacks.isEmpty, episodeError == nil else { return }
+        do {
+            for (offset, episode) in finished.enumerated() {
+                for callback in episodeCallbacks { try callback.episodeFinished(episode, index: first + offset, step: step) }
+            }
+        } catch {
+            episodeError = error
+        }
     }
 
     /// Records an update's report; throws `TrainingError.diverged` when it is not finite.
@@ -121,6 +137,7 @@ struct TrainingLoop {
 
     /// Runs the callbacks due before the end; returns whether one asked to stop.
     mutating func callbacksStop() throws -> Bool {
+        if let episodeError { throw episodeError }
         guard step < totalSteps, due.isDue(at: step, totalSteps: totalSteps) else { return false }
         let (monitor, step, last, agent, epsilon) = (monitor, step, last, agent, epsilon)
         return try due.run(at: step, isFinal: false, agent: agent) { isFinal in
@@ -131,6 +148,7 @@ struct TrainingLoop {
 
     /// The final progress, after every callback has run once more with it.
     mutating func finish() throws -> TrainingProgress {
+        if let episodeError { throw episodeError }
         let final = monitor.progress(step: step, epsilon: epsilon(step), gradientSteps: agent.gradientStepCount, last: last,
                                      isFinal: true)
         _ = try due.run(at: step, isFinal: true, agent: agent) { _ in final }

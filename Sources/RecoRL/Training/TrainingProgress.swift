@@ -40,13 +40,16 @@ struct TrainingMonitor {
         self.recentReturns = Array(recentReturns.suffix(100))
     }
 
-    /// Records the episodes `environment` finished since the last call.
-    mutating func collectEpisodes(from environment: BatchedEnvironment) {
-        for summary in environment.drainCompletedEpisodes() {
+    /// Records the episodes `environment` finished since the last call, and returns them.
+    @discardableResult
+    mutating func collectEpisodes(from environment: BatchedEnvironment) -> [EpisodeSummary] {
+        let finished = environment.drainCompletedEpisodes()
+        for summary in finished {
             episodes += 1
             recentReturns.append(summary.totalReward)
             if recentReturns.count > 100 { recentReturns.removeFirst() }
         }
+        return finished
     }
 
     /// The progress at `step`, with the learner's own figures.

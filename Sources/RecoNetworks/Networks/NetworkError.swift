@@ -1,4 +1,4 @@
-/// A network description that cannot be built.
+/// A network description that cannot be built, or a batch from outside that a network cannot read.
 public enum NetworkError: Error, Equatable, CustomStringConvertible {
     /// The layer list is inconsistent (widths do not chain, a width is not positive, ...).
     case invalidArchitecture(String)

@@ -79,8 +79,8 @@ import RecoTensor
         #expect(decoded == a2c)
         #expect(throws: ConfigurationError(field: "clipRatio", value: nil, expected: "one of " + [
             "activation", "adamEpsilon", "annealLearningRate", "clipRange", "clipValueLoss", "entropyCoefficient", "epochs",
-            "gaeLambda", "gamma", "hiddenLayers", "learningRate", "maxGradientNorm", "minibatches", "normalizeAdvantages",
-            "rolloutSteps", "sharedNetwork", "targetKL", "valueCoefficient"].joined(separator: ", "))) {
+            "gaeLambda", "gamma", "hiddenLayers", "itemEmbeddingWidth", "learningRate", "maxGradientNorm", "minibatches",
+            "normalizeAdvantages", "rolloutSteps", "sharedNetwork", "targetKL", "valueCoefficient"].joined(separator: ", "))) {
             _ = try JSONDecoder().decode(PPOConfiguration.self, from: Data(#"{"clipRatio": 0.1}"#.utf8))
         }
         var sac = SACConfiguration()

@@ -8,7 +8,7 @@ public final class LayerRegistry: @unchecked Sendable {
     /// The registry `LayerSpec` decoding uses.
     public static let shared = LayerRegistry(kinds: [
         LinearKind.self, ReLUKind.self, TanhKind.self, SigmoidKind.self, LayerNormKind.self, SoftmaxKind.self,
-        LogSoftmaxKind.self, DuelingKind.self, EmbeddingKind.self, MeanPoolingKind.self,
+        LogSoftmaxKind.self, DuelingKind.self, EmbeddingKind.self, MeanPoolingKind.self, IdColumnsEmbeddingKind.self,
     ])
 
     private let lock = NSLock()

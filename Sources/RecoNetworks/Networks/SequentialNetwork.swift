@@ -95,6 +95,13 @@ public final class SequentialNetwork {
         chain.forward(batch)
     }
 
+    /// Throws `NetworkError.invalidInput` unless the float batch `x` is input the first layer can read
+    /// (an `InputCheckingLayer` such as `IdColumnsEmbedding` checks its id columns; other layers accept
+    /// any floats). Callers that forward batches from outside (policies) check them first.
+    public func checkInput(_ x: MatrixView) throws {
+        if let first = layers.first as? any InputCheckingLayer { try first.checkInput(x) }
+    }
+
     /// Back-propagates `outputGradient` (the loss gradient with respect to the last forward pass's
     /// output, `B x outputWidth`): writes every parameter gradient (adds to them when `accumulate`),
     /// and the gradient with respect to a float input into `inputGradient` when given.

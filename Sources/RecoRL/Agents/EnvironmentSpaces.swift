@@ -1,7 +1,8 @@
 import RecoEnvironments
+import RecoNetworks
 
 /// What an agent needs to know of the environment it will train on: its observation and action
-/// spaces and how many copies step together. Agents are built from this (or straight from the
+/// spaces, which leading observation columns hold ids, and how many copies step together. Agents are built from this (or straight from the
 /// environment), so no size is given twice.
 public struct EnvironmentSpaces: Equatable, Sendable {
     public let observationSpace: Space
@@ -12,10 +13,14 @@ public struct EnvironmentSpaces: Equatable, Sendable {
     public let observationWidth: Int
     /// Number of discrete actions `A`.
     public let actionCount: Int
+    /// The leading observation columns that hold ids, when the environment declares them (agents give
+    /// them learned embeddings; see `ObservationInput`).
+    public let observationIds: ObservationIds?
 
     /// Throws `TrainingError.incompatibleEnvironment` unless observations are a non-empty box and
-    /// actions a discrete space of at least one action, and `copies` is positive.
-    public init(observationSpace: Space, actionSpace: Space, copies: Int = 1) throws {
+    /// actions a discrete space of at least one action, `copies` is positive, and `observationIds`, when
+    /// given, names 1 to `D` leading columns with a vocabulary of 1 to 2^24 ids (every id a float exactly).
+    public init(observationSpace: Space, actionSpace: Space, copies: Int = 1, observationIds: ObservationIds? = nil) throws {
         guard case .box = observationSpace, observationSpace.width >= 1 else {
             throw TrainingError.incompatibleEnvironment(field: "observationSpace", value: "\(observationSpace)",
                                                         expected: "a box of at least one value")
@@ -27,6 +32,17 @@ public struct EnvironmentSpaces: Equatable, Sendable {
         guard copies >= 1 else {
             throw TrainingError.incompatibleEnvironment(field: "copies", value: "\(copies)", expected: "at least 1")
         }
+        if let observationIds {
+            guard (1...observationSpace.width).contains(observationIds.columns) else {
+                throw TrainingError.incompatibleEnvironment(field: "observationIds.columns", value: "\(observationIds.columns)",
+                                                            expected: "1 to the observation width \(observationSpace.width)")
+            }
+            guard (1...IdColumnsEmbeddingKind.maximumVocabulary).contains(observationIds.vocabulary) else {
+                throw TrainingError.incompatibleEnvironment(field: "observationIds.vocabulary", value: "\(observationIds.vocabulary)",
+                                                            expected: "1 to \(IdColumnsEmbeddingKind.maximumVocabulary)")
+            }
+        }
+        self.observationIds = observationIds
         self.observationSpace = observationSpace
         self.actionSpace = actionSpace
         self.copies = copies
@@ -34,9 +50,41 @@ public struct EnvironmentSpaces: Equatable, Sendable {
         actionCount = choices
     }
 
-    /// The spaces and copy count of `environment`.
+    /// The spaces, id columns and copy count of `environment`.
     public init(_ environment: BatchedEnvironment) throws {
         try self.init(observationSpace: environment.observationSpace, actionSpace: environment.actionSpace,
-                      copies: environment.copies)
+                      copies: environment.copies, observationIds: environment.observationIds)
+    }
+}
+
+/// The layers every deep agent's networks start with for its observations: an `id-columns-embedding`
+/// when the environment declares id columns and the configuration's `itemEmbeddingWidth` is positive,
+/// nothing otherwise (the observation goes to the first linear layer as it is, ids read as numbers).
+///
+/// The networks keep the observation width `D` as their input; the layers after these start from
+/// `width`: `columns * itemEmbeddingWidth + (D - columns)` with the embedding, `D` without.
+public enum ObservationInput {
+    /// The leading layers for observations of `observationWidth` with `ids`, and the width they give.
+    public static func layers(observationWidth: Int, ids: ObservationIds?, itemEmbeddingWidth: Int)
+        -> (specs: [LayerSpec], width: Int) {
+        guard let ids, itemEmbeddingWidth > 0 else { return ([], observationWidth) }
+        let kind = IdColumnsEmbeddingKind(idColumns: ids.columns, vocabulary: ids.vocabulary, width: itemEmbeddingWidth,
+                                          restWidth: observationWidth - ids.columns)
+        return ([LayerSpec(kind)], kind.outputWidth)
+    }
+
+    /// `body(width)` (the layers after the input, from the width the input layers give) behind the
+    /// input layers.
+    public static func network(observationWidth: Int, ids: ObservationIds?, itemEmbeddingWidth: Int,
+                               body: (Int) -> [LayerSpec]) -> [LayerSpec] {
+        let input = layers(observationWidth: observationWidth, ids: ids, itemEmbeddingWidth: itemEmbeddingWidth)
+        return input.specs + body(input.width)
+    }
+
+    /// The id columns a stored architecture embeds (those of a leading `id-columns-embedding`), so a
+    /// network read from a checkpoint is checked against the architecture it was built with.
+    public static func ids(embeddedBy specs: [LayerSpec]) -> ObservationIds? {
+        guard let kind = specs.first?.kind as? IdColumnsEmbeddingKind else { return nil }
+        return ObservationIds(columns: kind.idColumns, vocabulary: kind.vocabulary)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RecoEnvironments
 
 /// Reads a configuration object field by field so a JSON file may name only the fields it changes:
 /// missing fields keep their defaults, unknown fields are errors (a misspelt field would otherwise be
@@ -72,6 +73,8 @@ public enum ConfigurationLimits {
     public static let maximumEpochs = 10_000
     /// PPO minibatches per pass: at most 1,000,000 (and at most the rollout's samples).
     public static let maximumMinibatches = 1_000_000
+    /// Width of an item embedding (`itemEmbeddingWidth`): at most 1,024.
+    public static let maximumItemEmbeddingWidth = 1_024
     /// A configuration file: at most 1 MiB.
     public static let maximumFileBytes = 1 << 20
     /// Any list in a configuration file: at most 1,024 values (hidden layers: `maximumHiddenLayers`).
@@ -108,6 +111,23 @@ public enum ConfigurationLimits {
         return total
     }
 
+    /// What the first hidden layer of an agent's networks reads, and the parameters of the embedding
+    /// table in front of it (0 without one), for observations of `observationWidth` with `ids`
+    /// (as `ObservationInput` builds them).
+    static func networkInput(observationWidth: Int, ids: ObservationIds?, itemEmbeddingWidth: Int)
+        -> (inputs: Int, tableParameters: Double) {
+        guard let ids, itemEmbeddingWidth > 0 else { return (observationWidth, 0) }
+        return (ids.columns * itemEmbeddingWidth + observationWidth - ids.columns,
+                Double(ids.vocabulary) * Double(itemEmbeddingWidth))
+    }
+
+    /// The memory of the embedding tables of `networks` networks (`bytesPerParameter` each: 4 for a
+    /// target, 16 for a trained network with its gradient and Adam moments), charged to `itemEmbeddingWidth`.
+    static func embeddingUse(itemEmbeddingWidth: Int, tableParameters: Double, bytes: Double, networks: String) -> MemoryUse {
+        MemoryUse(field: "itemEmbeddingWidth", value: "\(itemEmbeddingWidth)", bytes: tableParameters * bytes,
+                  formula: "the embedding tables of \(networks) (vocabulary x itemEmbeddingWidth x 4 bytes x \(Int(bytes / 4)))")
+    }
+
     /// Bytes of one network's parameters with their gradients and two Adam moments (4 floats each).
     static func trainedParameterBytes(inputs: Int, hidden: [Int], outputs: Int) -> Double {
         parameters(inputs: inputs, hidden: hidden, outputs: outputs) * 4 * 4
@@ -134,14 +154,15 @@ public enum ConfigurationLimits {
     /// The memory check shared by the actor-critic agents: actor and critic (or one shared network) with
     /// workspaces of `batchRows` rows, the policy step's `batchRows x actions` tables, and the rollout of
     /// `rolloutSteps x copies` samples (`rolloutCopies` of it).
-    static func requireActorCriticMemory(hiddenLayers: [Int], sharedNetwork: Bool, rolloutSteps: Int, copies: Int,
-                                         batchRows: Double, observationWidth: Int, actions: Int,
-                                         rolloutCopies: Double = 1) throws {
+    static func requireActorCriticMemory(hiddenLayers: [Int], itemEmbeddingWidth: Int, sharedNetwork: Bool, rolloutSteps: Int,
+                                         copies: Int, batchRows: Double, observationWidth: Int, observationIds: ObservationIds?,
+                                         actions: Int, rolloutCopies: Double = 1) throws {
         let heads = sharedNetwork ? [actions + 1] : [actions, 1]
+        let input = networkInput(observationWidth: observationWidth, ids: observationIds, itemEmbeddingWidth: itemEmbeddingWidth)
         var parameters = 0.0, workspaces = 0.0
         for outputs in heads {
-            parameters += trainedParameterBytes(inputs: observationWidth, hidden: hiddenLayers, outputs: outputs)
-            workspaces += workspaceBytes(rows: batchRows, inputs: observationWidth, hidden: hiddenLayers, outputs: outputs)
+            parameters += trainedParameterBytes(inputs: input.inputs, hidden: hiddenLayers, outputs: outputs)
+            workspaces += workspaceBytes(rows: batchRows, inputs: input.inputs, hidden: hiddenLayers, outputs: outputs)
         }
         workspaces += batchRows * Double(actions) * 4 * 4
         let samples = Double(rolloutSteps) * Double(Swift.max(1, copies))
@@ -152,6 +173,8 @@ public enum ConfigurationLimits {
             .init(field: "rolloutSteps", value: "\(rolloutSteps)", bytes: workspaces + rollout,
                   formula: "the rollout and the workspaces it sizes (rolloutSteps x copies (\(copies)) x "
                       + "(observation width \(observationWidth) + 8 + widest layer x layers) x 4 bytes)"),
+            embeddingUse(itemEmbeddingWidth: itemEmbeddingWidth, tableParameters: input.tableParameters * Double(heads.count),
+                         bytes: 16, networks: sharedNetwork ? "the shared network" : "the actor and critic"),
         ])
     }
 
@@ -186,8 +209,16 @@ public enum ConfigurationLimits {
 /// before anything is allocated (`ConfigurationLimits.memoryBytes`).
 public protocol MemoryBoundedConfiguration {
     /// Throws a `ConfigurationError` naming the field whose memory exceeds the limit for `copies`
-    /// environment copies with observations of `observationWidth` values and `actions` actions.
-    func validateMemory(copies: Int, observationWidth: Int, actions: Int) throws
+    /// environment copies with observations of `observationWidth` values (whose leading
+    /// `observationIds` columns, when given, hold ids an agent may embed) and `actions` actions.
+    func validateMemory(copies: Int, observationWidth: Int, actions: Int, observationIds: ObservationIds?) throws
+}
+
+extension MemoryBoundedConfiguration {
+    /// `validateMemory` for observations without id columns.
+    public func validateMemory(copies: Int, observationWidth: Int, actions: Int) throws {
+        try validateMemory(copies: copies, observationWidth: observationWidth, actions: actions, observationIds: nil)
+    }
 }
 
 /// Checks a configuration file's text before it is decoded: at most `ConfigurationLimits.maximumFileBytes`,

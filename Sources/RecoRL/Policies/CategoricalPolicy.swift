@@ -21,6 +21,9 @@ public protocol ActorCriticPolicy: Policy {
 /// also gives state values, for on-policy collection. Like every policy it acts through replicas of
 /// its own, reading the networks' parameters as they are.
 ///
+/// Observations are checked before the networks see them: an id column holding no valid id throws
+/// `NetworkError.invalidInput`.
+///
 /// Shapes: observations `B x D`; logits and probabilities `B x A`; values `B`.
 public final class CategoricalPolicy: ActorCriticPolicy, @unchecked Sendable {
     /// How actions are picked from the probabilities.
@@ -36,6 +39,8 @@ public final class CategoricalPolicy: ActorCriticPolicy, @unchecked Sendable {
     /// Whether `values` is available.
     public let hasCritic: Bool
     private let pool: ReplicaPool<Replica>
+    /// The actor, which checks observations (`SequentialNetwork.checkInput`; a critic reads the same ones).
+    private let inputNetwork: SequentialNetwork
 
     /// Networks and buffers for one caller at a time.
     private final class Replica {
@@ -60,6 +65,7 @@ public final class CategoricalPolicy: ActorCriticPolicy, @unchecked Sendable {
         observationWidth = actor.inputWidth
         self.actionCount = actionCount
         hasCritic = critic != nil || sharedValue
+        inputNetwork = actor
         let rows = ReplicaPool<Replica>.chunkRows(widestOutput: actor.outputWidth)
         pool = ReplicaPool(chunkRows: rows) { try Replica(actor: actor, critic: critic, rows: rows) }
     }
@@ -73,6 +79,7 @@ public final class CategoricalPolicy: ActorCriticPolicy, @unchecked Sendable {
     public func act(_ observations: MatrixView, into actions: UnsafeMutableBufferPointer<Int32>,
                     logProbabilities: UnsafeMutableBufferPointer<Float>?, using generator: inout RandomGenerator) throws {
         try checkBatch(observations, actions: actions.count, logProbabilities: logProbabilities?.count)
+        try inputNetwork.checkInput(observations)
         try run(observations, actions: actions, logProbabilities: logProbabilities, values: nil, using: &generator)
     }
 
@@ -80,12 +87,14 @@ public final class CategoricalPolicy: ActorCriticPolicy, @unchecked Sendable {
                     logProbabilities: UnsafeMutableBufferPointer<Float>, values: UnsafeMutableBufferPointer<Float>,
                     using generator: inout RandomGenerator) throws {
         try checkBatch(observations, actions: actions.count, logProbabilities: logProbabilities.count)
+        try inputNetwork.checkInput(observations)
         try checkValues(observations, values)
         try run(observations, actions: actions, logProbabilities: logProbabilities, values: values, using: &generator)
     }
 
     public func values(_ observations: MatrixView, into values: UnsafeMutableBufferPointer<Float>) throws {
         try checkValues(observations, values)
+        try inputNetwork.checkInput(observations)
         try pool.withReplica { replica in
             for start in chunks(of: observations.rows, size: pool.chunkRows) {
                 let rows = start..<min(observations.rows, start + pool.chunkRows)
@@ -97,6 +106,7 @@ public final class CategoricalPolicy: ActorCriticPolicy, @unchecked Sendable {
 
     public func scores(_ observations: MatrixView, into scores: MatrixView) throws {
         try checkScores(observations, scores)
+        try inputNetwork.checkInput(observations)
         try pool.withReplica { replica in
             for start in chunks(of: observations.rows, size: pool.chunkRows) {
                 let rows = start..<min(observations.rows, start + pool.chunkRows)

@@ -1,3 +1,5 @@
+import RecoEnvironments
+
 /// Every hyper-parameter of A2C (synchronous advantage actor-critic), in one place.
 ///
 /// Each update uses one rollout of `rolloutSteps` vector steps over all `N` copies (`rolloutSteps * N`
@@ -7,6 +9,9 @@ public struct A2CConfiguration: ActorCriticConfiguration, Equatable {
     /// Hidden layer widths of the actor and critic: 1 to 16 layers, each 1 to 65,536 wide, within the
     /// memory limit (`ConfigurationLimits`).
     public var hiddenLayers: [Int] = [64, 64]
+    /// Width of the learned vector of each id column the environment declares (`ObservationIds`): 0 to
+    /// 1,024; 0 reads the ids as plain numbers. Without id columns it changes nothing.
+    public var itemEmbeddingWidth: Int = 16
     public var activation: HiddenActivation = .tanh
     /// One network with both heads instead of separate actor and critic networks.
     public var sharedNetwork: Bool = false
@@ -39,6 +44,7 @@ public struct A2CConfiguration: ActorCriticConfiguration, Equatable {
     public func validate() throws {
         let require = ConfigurationError.require
         try ConfigurationLimits.requireHiddenLayers(hiddenLayers)
+        try ConfigurationLimits.require(itemEmbeddingWidth, in: 0...ConfigurationLimits.maximumItemEmbeddingWidth, "itemEmbeddingWidth")
         try require(learningRate > 0 && learningRate.isFinite, "learningRate", learningRate, "a positive number")
         try require(adamEpsilon > 0 && adamEpsilon.isFinite, "adamEpsilon", adamEpsilon, "a positive number")
         try ConfigurationLimits.require(rolloutSteps, in: 1...ConfigurationLimits.maximumRolloutSteps, "rolloutSteps")
@@ -58,11 +64,11 @@ public struct A2CConfiguration: ActorCriticConfiguration, Equatable {
     }
 
     public var summary: String {
-        "hidden \(hiddenLayers), shared \(sharedNetwork), rollout \(rolloutSteps) steps, lr \(learningRate)"
+        "hidden \(hiddenLayers), shared \(sharedNetwork), rollout \(rolloutSteps) steps, lr \(learningRate), item embedding \(itemEmbeddingWidth)"
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case hiddenLayers, activation, sharedNetwork, learningRate, annealLearningRate, adamEpsilon, rolloutSteps, gamma,
+        case hiddenLayers, itemEmbeddingWidth, activation, sharedNetwork, learningRate, annealLearningRate, adamEpsilon, rolloutSteps, gamma,
              gaeLambda, normalizeAdvantages, entropyCoefficient, valueCoefficient, maxGradientNorm
     }
 
@@ -74,6 +80,7 @@ public struct A2CConfiguration: ActorCriticConfiguration, Equatable {
         let values = try PartialConfigurationDecoder<CodingKeys>(decoder)
         let defaults = A2CConfiguration()
         hiddenLayers = try values.field(.hiddenLayers, defaults.hiddenLayers)
+        itemEmbeddingWidth = try values.field(.itemEmbeddingWidth, defaults.itemEmbeddingWidth)
         activation = try values.field(.activation, defaults.activation)
         sharedNetwork = try values.field(.sharedNetwork, defaults.sharedNetwork)
         learningRate = try values.field(.learningRate, defaults.learningRate)
@@ -92,10 +99,10 @@ public struct A2CConfiguration: ActorCriticConfiguration, Equatable {
 extension A2CConfiguration: MemoryBoundedConfiguration {
     /// Checks the estimated memory of the actor and critic (parameters, gradients, Adam moments and
     /// workspaces for a whole rollout) and of the rollout against `ConfigurationLimits.memoryBytes`.
-    public func validateMemory(copies: Int, observationWidth: Int, actions: Int) throws {
+    public func validateMemory(copies: Int, observationWidth: Int, actions: Int, observationIds: ObservationIds?) throws {
         try ConfigurationLimits.requireActorCriticMemory(
-            hiddenLayers: hiddenLayers, sharedNetwork: sharedNetwork, rolloutSteps: rolloutSteps, copies: copies,
-            batchRows: Double(rolloutSteps) * Double(Swift.max(1, copies)), observationWidth: observationWidth,
+            hiddenLayers: hiddenLayers, itemEmbeddingWidth: itemEmbeddingWidth, sharedNetwork: sharedNetwork, rolloutSteps: rolloutSteps, copies: copies,
+            batchRows: Double(rolloutSteps) * Double(Swift.max(1, copies)), observationWidth: observationWidth, observationIds: observationIds,
             actions: actions)
     }
 }

@@ -1,3 +1,4 @@
+import RecoEnvironments
 import RecoNetworks
 import RecoTensor
 
@@ -25,11 +26,15 @@ public final class ActorCriticNetworks {
     public var isShared: Bool { critic == nil }
 
     /// Fresh networks with `hidden` layer widths and `activation` between them, for batches of up to
-    /// `maxBatch` rows, trained by Adam with `learningRate` and `adamEpsilon`.
-    public convenience init(observationWidth: Int, actionCount: Int, hidden: [Int], activation: LayerSpec,
+    /// `maxBatch` rows, trained by Adam with `learningRate` and `adamEpsilon`. Id columns
+    /// (`observationIds`) get learned vectors of `itemEmbeddingWidth` when it is positive
+    /// (`ObservationInput`), in each network.
+    public convenience init(observationWidth: Int, observationIds: ObservationIds? = nil, itemEmbeddingWidth: Int = 0,
+                            actionCount: Int, hidden: [Int], activation: LayerSpec,
                             shared: Bool, learningRate: Float, adamEpsilon: Float, maxBatch: Int,
                             generator: inout RandomGenerator) throws {
-        let specs = ActorCriticNetworks.specs(observationWidth: observationWidth, actionCount: actionCount, hidden: hidden,
+        let specs = ActorCriticNetworks.specs(observationWidth: observationWidth, observationIds: observationIds,
+                                              itemEmbeddingWidth: itemEmbeddingWidth, actionCount: actionCount, hidden: hidden,
                                               activation: activation, shared: shared)
         let actor = try SequentialNetwork(specs.actor, maxBatch: maxBatch, generator: &generator)
         let critic = try specs.critic.map { try SequentialNetwork($0, maxBatch: maxBatch, generator: &generator) }
@@ -40,17 +45,19 @@ public final class ActorCriticNetworks {
     }
 
     /// The layers of the actor (with `A + 1` outputs when `shared`) and of the separate critic.
-    static func specs(observationWidth: Int, actionCount: Int, hidden: [Int], activation: LayerSpec,
-                      shared: Bool) -> (actor: [LayerSpec], critic: [LayerSpec]?) {
+    static func specs(observationWidth: Int, observationIds: ObservationIds?, itemEmbeddingWidth: Int, actionCount: Int,
+                      hidden: [Int], activation: LayerSpec, shared: Bool) -> (actor: [LayerSpec], critic: [LayerSpec]?) {
         let hiddenInit = WeightInitialization.orthogonal(gain: Float(2).squareRoot())
         let actorHead: WeightInitialization = shared
             ? .orthogonalSplit(firstRows: actionCount, firstGain: 0.01, restGain: 1) : .orthogonal(gain: 0.01)
-        let actor = SequentialNetwork.mlp(inputs: observationWidth, hidden: hidden, outputs: shared ? actionCount + 1 : actionCount,
-                                          activation: activation, hiddenInitialization: hiddenInit,
-                                          outputInitialization: actorHead)
-        let critic = shared ? nil : SequentialNetwork.mlp(inputs: observationWidth, hidden: hidden, outputs: 1,
-                                                          activation: activation, hiddenInitialization: hiddenInit,
-                                                          outputInitialization: .orthogonal(gain: 1))
+        func network(outputs: Int, head: WeightInitialization) -> [LayerSpec] {
+            ObservationInput.network(observationWidth: observationWidth, ids: observationIds, itemEmbeddingWidth: itemEmbeddingWidth) {
+                SequentialNetwork.mlp(inputs: $0, hidden: hidden, outputs: outputs, activation: activation,
+                                      hiddenInitialization: hiddenInit, outputInitialization: head)
+            }
+        }
+        let actor = network(outputs: shared ? actionCount + 1 : actionCount, head: actorHead)
+        let critic = shared ? nil : network(outputs: 1, head: .orthogonal(gain: 1))
         return (actor, critic)
     }
 

@@ -1,3 +1,5 @@
+import RecoEnvironments
+
 /// Every hyper-parameter of PPO (proximal policy optimisation, clipped variant), in one place; the
 /// defaults are the usual ones for classic-control tasks.
 ///
@@ -8,6 +10,9 @@ public struct PPOConfiguration: ActorCriticConfiguration, Equatable {
     /// Hidden layer widths of the actor and critic: 1 to 16 layers, each 1 to 65,536 wide, within the
     /// memory limit (`ConfigurationLimits`).
     public var hiddenLayers: [Int] = [64, 64]
+    /// Width of the learned vector of each id column the environment declares (`ObservationIds`): 0 to
+    /// 1,024; 0 reads the ids as plain numbers. Without id columns it changes nothing.
+    public var itemEmbeddingWidth: Int = 16
     public var activation: HiddenActivation = .tanh
     /// One network with both heads instead of separate actor and critic networks.
     public var sharedNetwork: Bool = false
@@ -51,6 +56,7 @@ public struct PPOConfiguration: ActorCriticConfiguration, Equatable {
     public func validate() throws {
         let require = ConfigurationError.require
         try ConfigurationLimits.requireHiddenLayers(hiddenLayers)
+        try ConfigurationLimits.require(itemEmbeddingWidth, in: 0...ConfigurationLimits.maximumItemEmbeddingWidth, "itemEmbeddingWidth")
         try require(learningRate > 0 && learningRate.isFinite, "learningRate", learningRate, "a positive number")
         try require(adamEpsilon > 0 && adamEpsilon.isFinite, "adamEpsilon", adamEpsilon, "a positive number")
         try ConfigurationLimits.require(rolloutSteps, in: 1...ConfigurationLimits.maximumRolloutSteps, "rolloutSteps")
@@ -82,11 +88,11 @@ public struct PPOConfiguration: ActorCriticConfiguration, Equatable {
 
     public var summary: String {
         "hidden \(hiddenLayers), shared \(sharedNetwork), rollout \(rolloutSteps) steps, "
-            + "\(epochs) epochs x \(minibatches) minibatches, clip \(clipRange), lr \(learningRate)"
+            + "\(epochs) epochs x \(minibatches) minibatches, clip \(clipRange), lr \(learningRate), item embedding \(itemEmbeddingWidth)"
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case hiddenLayers, activation, sharedNetwork, learningRate, annealLearningRate, adamEpsilon, rolloutSteps, gamma,
+        case hiddenLayers, itemEmbeddingWidth, activation, sharedNetwork, learningRate, annealLearningRate, adamEpsilon, rolloutSteps, gamma,
              gaeLambda, epochs, minibatches, normalizeAdvantages, clipRange, clipValueLoss, entropyCoefficient,
              valueCoefficient, maxGradientNorm, targetKL
     }
@@ -99,6 +105,7 @@ public struct PPOConfiguration: ActorCriticConfiguration, Equatable {
         let values = try PartialConfigurationDecoder<CodingKeys>(decoder)
         let defaults = PPOConfiguration()
         hiddenLayers = try values.field(.hiddenLayers, defaults.hiddenLayers)
+        itemEmbeddingWidth = try values.field(.itemEmbeddingWidth, defaults.itemEmbeddingWidth)
         activation = try values.field(.activation, defaults.activation)
         sharedNetwork = try values.field(.sharedNetwork, defaults.sharedNetwork)
         learningRate = try values.field(.learningRate, defaults.learningRate)
@@ -122,12 +129,12 @@ public struct PPOConfiguration: ActorCriticConfiguration, Equatable {
 extension PPOConfiguration: MemoryBoundedConfiguration {
     /// Checks the estimated memory of the actor and critic (parameters, gradients, Adam moments and
     /// workspaces for the largest minibatch) and of the rollout against `ConfigurationLimits.memoryBytes`.
-    public func validateMemory(copies: Int, observationWidth: Int, actions: Int) throws {
+    public func validateMemory(copies: Int, observationWidth: Int, actions: Int, observationIds: ObservationIds?) throws {
         let samples = Double(rolloutSteps) * Double(Swift.max(1, copies))
         let m = Double(Swift.max(1, minibatches))
         try ConfigurationLimits.requireActorCriticMemory(
-            hiddenLayers: hiddenLayers, sharedNetwork: sharedNetwork, rolloutSteps: rolloutSteps, copies: copies,
+            hiddenLayers: hiddenLayers, itemEmbeddingWidth: itemEmbeddingWidth, sharedNetwork: sharedNetwork, rolloutSteps: rolloutSteps, copies: copies,
             batchRows: (samples / m).rounded(.down) + samples.truncatingRemainder(dividingBy: m),
-            observationWidth: observationWidth, actions: actions, rolloutCopies: 2)
+            observationWidth: observationWidth, observationIds: observationIds, actions: actions, rolloutCopies: 2)
     }
 }

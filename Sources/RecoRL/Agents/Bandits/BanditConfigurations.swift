@@ -1,4 +1,5 @@
 import Foundation
+import RecoEnvironments
 import RecoNetworks
 
 /// The configuration of a model without hyper-parameters (uniform random, organic count): only an
@@ -255,8 +256,9 @@ public struct NeuralIPSConfiguration: AlgorithmConfiguration, Equatable {
 }
 
 extension NeuralIPSConfiguration: MemoryBoundedConfiguration {
-    /// The network's parameters with gradients and Adam moments, and its workspaces for a batch.
-    public func validateMemory(copies: Int, observationWidth: Int, actions: Int) throws {
+    /// The network's parameters with gradients and Adam moments, and its workspaces for a batch (id
+    /// columns are read as numbers: the model embeds nothing).
+    public func validateMemory(copies: Int, observationWidth: Int, actions: Int, observationIds: ObservationIds?) throws {
         let inputs = features == .viewCounts ? actions : observationWidth
         try ConfigurationLimits.requireMemory([
             .init(field: "hiddenLayers", value: "\(hiddenLayers)",

@@ -1,4 +1,5 @@
 import Foundation
+import RecoEnvironments
 import RecoNetworks
 import RecoTensor
 
@@ -27,11 +28,13 @@ extension DQNAgent {
         guard online.network.specs == target.network.specs else {
             throw CheckpointError.mismatch(path: path, detail: "online and target networks have different architectures")
         }
+        // The id columns come from the stored embedding, so an agent of an environment with ids rebuilds alike.
         let expected = DQNAgent.networkSpecs(configuration, observationWidth: online.network.inputWidth,
+                                             observationIds: ObservationInput.ids(embeddedBy: online.network.specs),
                                              actionCount: online.network.outputWidth)
         guard online.network.specs == expected else {
             throw CheckpointError.mismatch(path: path, detail: "the stored configuration (hiddenLayers \(configuration.hiddenLayers), "
-                                           + "dueling \(configuration.dueling)) does not describe the stored networks")
+                                           + "dueling \(configuration.dueling), itemEmbeddingWidth \(configuration.itemEmbeddingWidth)) does not describe the stored networks")
         }
         // Networks come back with the saved maximum batch; updates need the configured batch.
         try self.init(configuration: configuration, online: online.network.withWorkspaces(for: configuration.batchSize),

@@ -48,7 +48,7 @@ public final class DQNAgent: OffPolicyLearner, RegisteredAgent {
                             generator: inout RandomGenerator) throws {
         try configuration.validate()
         let specs = DQNAgent.networkSpecs(configuration, observationWidth: spaces.observationWidth,
-                                          actionCount: spaces.actionCount)
+                                          observationIds: spaces.observationIds, actionCount: spaces.actionCount)
         let online = try SequentialNetwork(specs, maxBatch: configuration.batchSize, generator: &generator)
         let target = try SequentialNetwork(specs, maxBatch: configuration.batchSize, generator: &generator)
         target.copyParameters(from: online)
@@ -90,15 +90,20 @@ public final class DQNAgent: OffPolicyLearner, RegisteredAgent {
         scatteredActions = OwnedBuffer(repeating: 0, count: b)
     }
 
-    /// The Q network's layers: relu MLP, then a linear or dueling head with `A` outputs.
-    static func networkSpecs(_ configuration: DQNConfiguration, observationWidth: Int, actionCount: Int) -> [LayerSpec] {
-        var specs = SequentialNetwork.mlp(inputs: observationWidth, hidden: configuration.hiddenLayers, outputs: actionCount)
-        if configuration.dueling {
-            specs.removeLast()
-            specs.append(.dueling(inputs: configuration.hiddenLayers.last ?? observationWidth, actions: actionCount,
-                                  initialization: .kaimingUniform))
+    /// The Q network's layers: the input layers (`ObservationInput`: an embedding of the id columns),
+    /// a relu MLP, then a linear or dueling head with `A` outputs.
+    static func networkSpecs(_ configuration: DQNConfiguration, observationWidth: Int, observationIds: ObservationIds?,
+                             actionCount: Int) -> [LayerSpec] {
+        ObservationInput.network(observationWidth: observationWidth, ids: observationIds,
+                                 itemEmbeddingWidth: configuration.itemEmbeddingWidth) { inputs in
+            var specs = SequentialNetwork.mlp(inputs: inputs, hidden: configuration.hiddenLayers, outputs: actionCount)
+            if configuration.dueling {
+                specs.removeLast()
+                specs.append(.dueling(inputs: configuration.hiddenLayers.last ?? inputs, actions: actionCount,
+                                      initialization: .kaimingUniform))
+            }
+            return specs
         }
-        return specs
     }
 
     /// One gradient step on a batch sampled from replay (needs `replay.count >= 1`): the regression

@@ -1,4 +1,5 @@
 import Foundation
+import RecoEnvironments
 
 /// Every hyper-parameter of the DQN family, in one place (as CleanRL keeps them): the defaults train a
 /// good marketing policy within about a minute on 2 cores.
@@ -11,6 +12,9 @@ public struct DQNConfiguration: AlgorithmConfiguration, Equatable {
     /// Hidden layer widths of the Q network (relu between layers): 1 to 16 layers, each 1 to 65,536 wide,
     /// within the memory limit (`ConfigurationLimits`).
     public var hiddenLayers: [Int] = [128, 128]
+    /// Width of the learned vector of each id column the environment declares (`ObservationIds`): 0 to
+    /// 1,024; 0 reads the ids as plain numbers. Without id columns it changes nothing.
+    public var itemEmbeddingWidth: Int = 16
     /// Adam step size.
     public var learningRate: Float = 5e-4
     /// Discount factor.
@@ -58,6 +62,7 @@ public struct DQNConfiguration: AlgorithmConfiguration, Equatable {
     public func validate() throws {
         let require = ConfigurationError.require
         try ConfigurationLimits.requireHiddenLayers(hiddenLayers)
+        try ConfigurationLimits.require(itemEmbeddingWidth, in: 0...ConfigurationLimits.maximumItemEmbeddingWidth, "itemEmbeddingWidth")
         try require(learningRate > 0 && learningRate.isFinite, "learningRate", learningRate, "a positive number")
         try require(gamma >= 0 && gamma <= 1, "gamma", gamma, "a number in [0, 1]")
         let limits = ConfigurationLimits.self
@@ -85,11 +90,11 @@ public struct DQNConfiguration: AlgorithmConfiguration, Equatable {
 
     /// One line on the settings that shape a run.
     public var summary: String {
-        "double \(double), dueling \(dueling), n-step \(nSteps), prioritized \(prioritized)"
+        "double \(double), dueling \(dueling), n-step \(nSteps), prioritized \(prioritized), item embedding \(itemEmbeddingWidth)"
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case hiddenLayers, learningRate, gamma, bufferCapacity, batchSize, learningStarts, trainFrequency, gradientSteps,
+        case hiddenLayers, itemEmbeddingWidth, learningRate, gamma, bufferCapacity, batchSize, learningStarts, trainFrequency, gradientSteps,
              targetUpdateInterval, tau, exploration, double, dueling, nSteps, prioritized, priorityExponent,
              importanceExponentStart, loss, maxGradientNorm
     }
@@ -102,6 +107,7 @@ public struct DQNConfiguration: AlgorithmConfiguration, Equatable {
         let values = try PartialConfigurationDecoder<CodingKeys>(decoder)
         let defaults = DQNConfiguration()
         hiddenLayers = try values.field(.hiddenLayers, defaults.hiddenLayers)
+        itemEmbeddingWidth = try values.field(.itemEmbeddingWidth, defaults.itemEmbeddingWidth)
         learningRate = try values.field(.learningRate, defaults.learningRate)
         gamma = try values.field(.gamma, defaults.gamma)
         bufferCapacity = try values.field(.bufferCapacity, defaults.bufferCapacity)
@@ -126,11 +132,13 @@ public struct DQNConfiguration: AlgorithmConfiguration, Equatable {
 extension DQNConfiguration: MemoryBoundedConfiguration {
     /// Checks the estimated memory of the Q network and its target (parameters, gradients, Adam moments,
     /// workspaces), the replay and the n-step accumulator against `ConfigurationLimits.memoryBytes`.
-    public func validateMemory(copies: Int, observationWidth: Int, actions: Int) throws {
+    public func validateMemory(copies: Int, observationWidth: Int, actions: Int, observationIds: ObservationIds?) throws {
         let (c, d) = (Double(Swift.max(1, copies)), Double(observationWidth))
         let outputs = actions + (dueling ? 1 : 0)
-        let parameters = ConfigurationLimits.parameters(inputs: observationWidth, hidden: hiddenLayers, outputs: outputs)
-        let workspaces = ConfigurationLimits.workspaceBytes(rows: 2 * Double(batchSize) + c, inputs: observationWidth,
+        let input = ConfigurationLimits.networkInput(observationWidth: observationWidth, ids: observationIds,
+                                                     itemEmbeddingWidth: itemEmbeddingWidth)
+        let parameters = ConfigurationLimits.parameters(inputs: input.inputs, hidden: hiddenLayers, outputs: outputs)
+        let workspaces = ConfigurationLimits.workspaceBytes(rows: 2 * Double(batchSize) + c, inputs: input.inputs,
                                                             hidden: hiddenLayers, outputs: outputs)
         let replay = Double(bufferCapacity) * ((2 * d + 4) * 4 + (prioritized ? 24 : 0))
         try ConfigurationLimits.requireMemory([
@@ -142,6 +150,8 @@ extension DQNConfiguration: MemoryBoundedConfiguration {
                   formula: "the replay (bufferCapacity x (2 x observation width \(observationWidth) + 4) x 4 bytes)"),
             .init(field: "nSteps", value: "\(nSteps)", bytes: c * Double(nSteps) * (d + 4) * 4 * 2,
                   formula: "the n-step accumulator (copies x nSteps x observation width x 8 bytes)"),
+            ConfigurationLimits.embeddingUse(itemEmbeddingWidth: itemEmbeddingWidth, tableParameters: input.tableParameters,
+                                             bytes: 4 * 5, networks: "the Q network and its target"),
         ])
     }
 }

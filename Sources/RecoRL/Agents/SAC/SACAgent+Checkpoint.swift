@@ -1,4 +1,5 @@
 import Foundation
+import RecoEnvironments
 import RecoNetworks
 
 extension SACAgent {
@@ -51,9 +52,12 @@ extension SACAgent {
               actor.outputWidth == critic1.outputWidth else {
             throw CheckpointError.mismatch(path: path, detail: "the actor, critics and targets of a SAC checkpoint map the same inputs to the same actions")
         }
-        let expected = SequentialNetwork.mlp(inputs: actor.inputWidth, hidden: configuration.hiddenLayers, outputs: actor.outputWidth)
+        let expected = SACAgent.networkSpecs(configuration, observationWidth: actor.inputWidth,
+                                             observationIds: ObservationInput.ids(embeddedBy: actor.specs),
+                                             actionCount: actor.outputWidth)
         guard actor.specs == expected, critic1.specs == expected else {
-            throw CheckpointError.mismatch(path: path, detail: "the stored configuration (hiddenLayers \(configuration.hiddenLayers)) "
+            throw CheckpointError.mismatch(path: path, detail: "the stored configuration (hiddenLayers \(configuration.hiddenLayers), "
+                                           + "itemEmbeddingWidth \(configuration.itemEmbeddingWidth)) "
                                            + "does not describe the stored networks")
         }
         let logTemperature = ParameterStore(name: "log_temperature", shape: [1])

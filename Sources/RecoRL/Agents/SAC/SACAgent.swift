@@ -58,8 +58,8 @@ public final class SACAgent: OffPolicyLearner, RegisteredAgent {
     public convenience init(configuration: SACConfiguration = SACConfiguration(), spaces: EnvironmentSpaces,
                             generator: inout RandomGenerator) throws {
         try configuration.validate()
-        let specs = SequentialNetwork.mlp(inputs: spaces.observationWidth, hidden: configuration.hiddenLayers,
-                                          outputs: spaces.actionCount)
+        let specs = SACAgent.networkSpecs(configuration, observationWidth: spaces.observationWidth,
+                                          observationIds: spaces.observationIds, actionCount: spaces.actionCount)
         func network() throws -> SequentialNetwork {
             try SequentialNetwork(specs, maxBatch: configuration.batchSize, generator: &generator)
         }
@@ -78,6 +78,16 @@ public final class SACAgent: OffPolicyLearner, RegisteredAgent {
                       gradientSteps: 0)
     }
 
+
+    /// The layers of the actor and of every critic: the input layers (`ObservationInput`: an embedding
+    /// of the id columns), then a relu MLP with `A` outputs.
+    static func networkSpecs(_ configuration: SACConfiguration, observationWidth: Int, observationIds: ObservationIds?,
+                             actionCount: Int) -> [LayerSpec] {
+        ObservationInput.network(observationWidth: observationWidth, ids: observationIds,
+                                 itemEmbeddingWidth: configuration.itemEmbeddingWidth) {
+            SequentialNetwork.mlp(inputs: $0, hidden: configuration.hiddenLayers, outputs: actionCount)
+        }
+    }
 
     /// An agent around existing networks and optimisers (for example from a checkpoint).
     init(configuration: SACConfiguration, actor: SequentialNetwork, critic1: SequentialNetwork, critic2: SequentialNetwork,

@@ -1,4 +1,5 @@
 import Foundation
+import RecoEnvironments
 
 /// Every hyper-parameter of discrete Soft Actor-Critic, in one place.
 ///
@@ -15,6 +16,9 @@ public struct SACConfiguration: AlgorithmConfiguration, Equatable {
     /// Hidden layer widths of the actor and of each critic (relu between layers): 1 to 16 layers, each 1 to
     /// 65,536 wide, within the memory limit (`ConfigurationLimits`).
     public var hiddenLayers: [Int] = [128, 128]
+    /// Width of the learned vector of each id column the environment declares (`ObservationIds`): 0 to
+    /// 1,024; 0 reads the ids as plain numbers. Without id columns it changes nothing.
+    public var itemEmbeddingWidth: Int = 16
     /// Adam step size of the actor.
     public var actorLearningRate: Float = 3e-4
     /// Adam step size of the critics and of the temperature.
@@ -56,6 +60,7 @@ public struct SACConfiguration: AlgorithmConfiguration, Equatable {
     public func validate() throws {
         let require = ConfigurationError.require
         try ConfigurationLimits.requireHiddenLayers(hiddenLayers)
+        try ConfigurationLimits.require(itemEmbeddingWidth, in: 0...ConfigurationLimits.maximumItemEmbeddingWidth, "itemEmbeddingWidth")
         try require(actorLearningRate > 0 && actorLearningRate.isFinite, "actorLearningRate", actorLearningRate, "a positive number")
         try require(criticLearningRate > 0 && criticLearningRate.isFinite, "criticLearningRate", criticLearningRate, "a positive number")
         try require(adamEpsilon > 0 && adamEpsilon.isFinite, "adamEpsilon", adamEpsilon, "a positive number")
@@ -83,11 +88,11 @@ public struct SACConfiguration: AlgorithmConfiguration, Equatable {
 
     public var summary: String {
         "hidden \(hiddenLayers), batch \(batchSize), target entropy \(targetEntropyFraction) x log|A|, "
-            + "autotune \(autotuneTemperature)"
+            + "autotune \(autotuneTemperature), item embedding \(itemEmbeddingWidth)"
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case hiddenLayers, actorLearningRate, criticLearningRate, adamEpsilon, gamma, bufferCapacity, batchSize, learningStarts,
+        case hiddenLayers, itemEmbeddingWidth, actorLearningRate, criticLearningRate, adamEpsilon, gamma, bufferCapacity, batchSize, learningStarts,
              trainFrequency, gradientSteps, targetUpdateInterval, tau, autotuneTemperature, initialTemperature,
              targetEntropyFraction, maxGradientNorm
     }
@@ -100,6 +105,7 @@ public struct SACConfiguration: AlgorithmConfiguration, Equatable {
         let values = try PartialConfigurationDecoder<CodingKeys>(decoder)
         let defaults = SACConfiguration()
         hiddenLayers = try values.field(.hiddenLayers, defaults.hiddenLayers)
+        itemEmbeddingWidth = try values.field(.itemEmbeddingWidth, defaults.itemEmbeddingWidth)
         actorLearningRate = try values.field(.actorLearningRate, defaults.actorLearningRate)
         criticLearningRate = try values.field(.criticLearningRate, defaults.criticLearningRate)
         adamEpsilon = try values.field(.adamEpsilon, defaults.adamEpsilon)
@@ -121,10 +127,12 @@ public struct SACConfiguration: AlgorithmConfiguration, Equatable {
 extension SACConfiguration: MemoryBoundedConfiguration {
     /// Checks the estimated memory of the actor, the two critics and their targets (parameters,
     /// gradients, Adam moments, workspaces) and the replay against `ConfigurationLimits.memoryBytes`.
-    public func validateMemory(copies: Int, observationWidth: Int, actions: Int) throws {
+    public func validateMemory(copies: Int, observationWidth: Int, actions: Int, observationIds: ObservationIds?) throws {
         let (c, d) = (Double(Swift.max(1, copies)), Double(observationWidth))
-        let perNetwork = ConfigurationLimits.parameters(inputs: observationWidth, hidden: hiddenLayers, outputs: actions)
-        let workspaces = 5 * ConfigurationLimits.workspaceBytes(rows: Double(batchSize) + c, inputs: observationWidth,
+        let input = ConfigurationLimits.networkInput(observationWidth: observationWidth, ids: observationIds,
+                                                     itemEmbeddingWidth: itemEmbeddingWidth)
+        let perNetwork = ConfigurationLimits.parameters(inputs: input.inputs, hidden: hiddenLayers, outputs: actions)
+        let workspaces = 5 * ConfigurationLimits.workspaceBytes(rows: Double(batchSize) + c, inputs: input.inputs,
                                                                 hidden: hiddenLayers, outputs: actions)
         try ConfigurationLimits.requireMemory([
             .init(field: "hiddenLayers", value: "\(hiddenLayers)", bytes: perNetwork * 4 * (3 * 4 + 2),
@@ -133,6 +141,8 @@ extension SACConfiguration: MemoryBoundedConfiguration {
                   formula: "the workspaces of 5 networks (batchSize x widest layer x 4 bytes x layers)"),
             .init(field: "bufferCapacity", value: "\(bufferCapacity)", bytes: Double(bufferCapacity) * (2 * d + 4) * 4,
                   formula: "the replay (bufferCapacity x (2 x observation width \(observationWidth) + 4) x 4 bytes)"),
+            ConfigurationLimits.embeddingUse(itemEmbeddingWidth: itemEmbeddingWidth, tableParameters: input.tableParameters,
+                                             bytes: 4 * (3 * 4 + 2), networks: "the actor, two critics and two targets"),
         ])
     }
 }

@@ -140,7 +140,7 @@ public struct Experiment {
             if let bounded = configuration as? MemoryBoundedConfiguration {
                 let spaces = try EnvironmentSpaces(environment.make(copies: 1))
                 try bounded.validateMemory(copies: request.copies, observationWidth: spaces.observationWidth,
-                                           actions: spaces.actionCount)
+                                           actions: spaces.actionCount, observationIds: spaces.observationIds)
             }
             try configuration.validate(copies: request.copies)
         } catch let error as ConfigurationError {

@@ -46,7 +46,7 @@ extension EnvironmentEntry {
         let heldOut = world.split.heldOut.isEmpty ? training : try world.environment(users: world.split.heldOut)
         return EnvironmentEntry(
             name: "reviews", actionNames: world.itemNames, presets: ["dqn": DQNConfiguration.reviews],
-            defaultSteps: 50_000, dataset: directory,
+            trainingSteps: ["dqn": 200_000], defaultSteps: 100_000, dataset: directory,
             rankingTable: { policies, k in
                 ReviewsRankingTable.format(try ReviewsRankingTable.reports(world, policies: policies, k: k), world: world)
             },

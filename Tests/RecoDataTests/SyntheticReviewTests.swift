@@ -293,7 +293,7 @@ private func smallSettings(seed: UInt64 = 7) -> SyntheticReviewSettings {
         try generator.writeMetadata(to: meta)
         #expect(try Data(contentsOf: reviews) == Data(contentsOf: reviewsFixture))
         #expect(try Data(contentsOf: meta) == Data(contentsOf: metaFixture))
-        #expect(generator.catalog.users.count == 60 && generator.catalog.items.count == 40)
+        #expect(generator.catalog.users.count == 200 && generator.catalog.items.count == 40)
         #expect(generator.catalog.users.allSatisfy { $0.reviewCount >= 10 })
     }
 }

@@ -64,9 +64,9 @@ import RecoTensor
         }
     }
 
-    /// Forward is a plain lookup and concatenation; backward adds each output slice to its id's row
-    /// (repeated ids summed), clears the rows of the previous pass, and passes the rest through.
-    @Test func matchesPlainLookupAndConcatenation() throws {
+    /// Forward is a plain lookup and mean; backward adds `1 / idColumns` of the output gradient to each
+    /// id's row (repeated ids summed), clears the rows of the previous pass, and passes the rest through.
+    @Test func matchesPlainLookupAndMean() throws {
         var generator = RandomGenerator(seed: 821)
         let batch = 4
         let (layer, store) = try boundLayer(maxBatch: batch, generator: &generator)
@@ -75,10 +75,10 @@ import RecoTensor
         layer.forward(x.view, into: y.view)
         let table = layer.table
         for r in 0..<batch {
-            var expected: [Float] = []
-            for c in 0..<Self.idColumns { expected += (0..<Self.width).map { table[Int(x[r, c]), $0] } }
+            var expected = [Float](repeating: 0, count: Self.width)
+            for c in 0..<Self.idColumns { for j in 0..<Self.width { expected[j] += table[Int(x[r, c]), j] / Float(Self.idColumns) } }
             expected += (Self.idColumns..<layer.inputWidth).map { x[r, $0] }
-            #expect(y.view.rows(r..<(r + 1)).toArray() == expected)
+            #expect(maxDifference(y.view.rows(r..<(r + 1)).toArray(), expected) <= 1e-6)
         }
 
         let dy = randomMatrix(batch, layer.outputWidth, &generator)
@@ -87,9 +87,9 @@ import RecoTensor
         var expectedGradient = [Float](repeating: 0, count: Self.vocabulary * Self.width)
         for r in 0..<batch {
             for c in 0..<Self.idColumns {
-                for j in 0..<Self.width { expectedGradient[Int(x[r, c]) * Self.width + j] += dy[r, c * Self.width + j] }
+                for j in 0..<Self.width { expectedGradient[Int(x[r, c]) * Self.width + j] += dy[r, j] / Float(Self.idColumns) }
             }
-            for c in 0..<layer.restWidth { #expect(dx[r, Self.idColumns + c] == dy[r, Self.idColumns * Self.width + c]) }
+            for c in 0..<layer.restWidth { #expect(dx[r, Self.idColumns + c] == dy[r, Self.width + c]) }
         }
         #expect(maxDifference(Array(store.gradients), expectedGradient) <= 1e-6)
         #expect(layer.touchedRows.count == batch * Self.idColumns)
@@ -100,7 +100,7 @@ import RecoTensor
         layer.backward(input: one, output: oneOutput, outputGradient: oneGradient, inputGradient: nil, accumulate: false)
         var second = [Float](repeating: 0, count: Self.vocabulary * Self.width)
         for c in 0..<Self.idColumns {
-            for j in 0..<Self.width { second[Int(x[0, c]) * Self.width + j] += dy[0, c * Self.width + j] }
+            for j in 0..<Self.width { second[Int(x[0, c]) * Self.width + j] += dy[0, j] / Float(Self.idColumns) }
         }
         #expect(maxDifference(Array(store.gradients), second) <= 1e-6)
     }
@@ -112,8 +112,9 @@ import RecoTensor
         let x = observations(rows: 2, restWidth: 0, generator: &generator)
         let y = Matrix(rows: 2, columns: layer.outputWidth)
         layer.forward(x.view, into: y.view)
-        #expect(layer.outputWidth == Self.idColumns * Self.width)
-        #expect(y[1, Self.width] == layer.table[Int(x[1, 1]), 0])
+        #expect(layer.outputWidth == Self.width)
+        let mean = (0..<Self.idColumns).map { layer.table[Int(x[1, $0]), 0] }.reduce(0, +) / Float(Self.idColumns)
+        #expect(abs(y[1, 0] - mean) <= 1e-6)
     }
 
     /// An id out of range, negative, fractional or not a number is refused by `checkInput`, naming its
@@ -145,7 +146,7 @@ import RecoTensor
         #expect(LayerRegistry.shared.kind(named: "id-columns-embedding") != nil)
 
         var generator = RandomGenerator(seed: 827)
-        let inner = Self.idColumns * Self.width + Self.restWidth
+        let inner = Self.width + Self.restWidth
         let specs = [spec, .linear(inner, 6), .relu, .linear(6, 3)]
         let network = try SequentialNetwork(specs, maxBatch: 4, generator: &generator)
         #expect(network.inputWidth == Self.idColumns + Self.restWidth)

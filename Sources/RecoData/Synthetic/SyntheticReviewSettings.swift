@@ -118,11 +118,11 @@ public struct SyntheticReviewSettings: Equatable, Sendable {
     public init() {}
 
     /// The settings of the committed fixture `Fixtures/synthetic_reviews.json` (and `synthetic_meta.json`):
-    /// 60 users, 40 items, at least 10 reviews each.
+    /// 200 users, 40 items, at least 10 reviews each.
     public static var fixture: SyntheticReviewSettings {
         var settings = SyntheticReviewSettings()
         settings.seed = 42
-        settings.userCount = 60
+        settings.userCount = 200
         settings.itemCount = 40
         settings.categoryCount = 5
         settings.minimumReviewsPerUser = 10

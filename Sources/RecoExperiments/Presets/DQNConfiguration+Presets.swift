@@ -21,18 +21,25 @@ extension DQNConfiguration {
         return configuration
     }
 
-    /// Settings for the `reviews` environment: a short discount (a recommendation pays off within the
-    /// next few reviews, and the log, not the agent, decides what comes next), one wide hidden layer
-    /// over the history's item embeddings, exploration spent early.
+    /// Settings for the `reviews` environment. The environment replays the log: what the user reviews
+    /// next does not depend on the recommendation, so the bootstrap term `gamma * max Q(s', .)` is the
+    /// same for every action and only adds noise to the targets; `gamma = 0` makes Q the expected reward
+    /// of each item, which is what the ranking needs. For the same reason exploring costs nothing, so
+    /// the behaviour policy stays uniformly random and every item's outcome reaches the replay. A small
+    /// network over an 8-wide bag of the history's items, many small updates: the synthetic fixture's
+    /// 160 training users are few, and wider networks memorise them.
     public static var reviews: DQNConfiguration {
         var configuration = DQNConfiguration()
-        configuration.hiddenLayers = [256]
-        configuration.learningRate = 1e-3
-        configuration.gamma = 0.5
+        configuration.hiddenLayers = [16]
+        configuration.itemEmbeddingWidth = 8
+        configuration.learningRate = 3e-4
+        configuration.gamma = 0
         configuration.batchSize = 64
+        configuration.trainFrequency = 2
         configuration.learningStarts = 1_000
-        configuration.bufferCapacity = 50_000
-        configuration.exploration = Schedule.reaching(end: 0.05, after: 20_000)
+        configuration.bufferCapacity = 300_000
+        configuration.loss = .mse
+        configuration.exploration = .constant(1)
         return configuration
     }
 }

@@ -1,16 +1,20 @@
 import RecoTensor
 
-/// Learned vectors for the id columns of a dense row: the first `idColumns` values of each input row
-/// are ids (whole numbers stored as floats, in `0..<vocabulary`), each replaced by its row of one
-/// shared table (`vocabulary x width`, tensor `weight`, as `Embedding` lays it out); the remaining
-/// `restWidth` columns pass through unchanged.
+/// A learned bag of the ids in the leading columns of a dense row: the first `idColumns` values of each
+/// input row are ids (whole numbers stored as floats, in `0..<vocabulary`: the items of a user's recent
+/// history, for example), replaced by the mean of their rows of one shared table (`vocabulary x width`,
+/// tensor `weight`, as `Embedding` lays it out); the remaining `restWidth` columns pass through
+/// unchanged. The mean, not a concatenation, so what the network learns about an item does not depend
+/// on the slot it was seen in: the bag-of-items encoder of sequential recommenders, which generalises
+/// from few users; order-aware encoders are separate layer kinds.
 ///
-/// Shapes: input `B x (idColumns + restWidth)`, output `B x (idColumns * width + restWidth)`, laid out
-/// `[table[id_0], ..., table[id_{c-1}], rest]`.
+/// Shapes: input `B x (idColumns + restWidth)`, output `B x (width + restWidth)`, laid out
+/// `[mean_c table[id_c], rest]`.
 ///
 /// The backward pass gives the table a sparse gradient like `Embedding`'s (only the rows looked up are
-/// touched; those of the previous pass are cleared first), a zero gradient for the id columns (ids are
-/// not differentiable) and the rest columns' output gradient unchanged.
+/// touched, each by `1 / idColumns` of the output gradient; those of the previous pass are cleared
+/// first), a zero gradient for the id columns (ids are not differentiable) and the rest columns' output
+/// gradient unchanged.
 ///
 /// Ids come from outside the network (observations), so they are checked where they enter:
 /// `checkInput(_:)` throws `NetworkError.invalidInput` naming the row, column, value and the allowed
@@ -27,7 +31,7 @@ public final class IdColumnsEmbedding: Layer, InputCheckingLayer {
     /// Input columns after the ids, passed through.
     public let restWidth: Int
     public var inputWidth: Int { idColumns + restWidth }
-    public var outputWidth: Int { idColumns * width + restWidth }
+    public var outputWidth: Int { width + restWidth }
     public var runsInPlace: Bool { false }
     public var parameterShapes: [ParameterShape] { [ParameterShape(name: "weight", shape: [vocabulary, width])] }
     /// Table rows holding a non-zero gradient after the last backward pass (may repeat; after passes
@@ -86,15 +90,18 @@ public final class IdColumnsEmbedding: Layer, InputCheckingLayer {
         precondition(x.columns == inputWidth && y.columns == outputWidth && y.rows == x.rows,
                      "id-columns embedding maps \(inputWidth) to \(outputWidth) columns, got \(x.rows)x\(x.columns) -> \(y.rows)x\(y.columns)")
         let table = bound(weight)
+        let share = 1 / Float(idColumns)
         for r in 0..<x.rows {
             let xp = x.rowPointer(r), yp = y.rowPointer(r)
+            yp.update(repeating: 0, count: width)
             for c in 0..<idColumns {
                 guard let id = row(of: xp[c]) else {
                     preconditionFailure("id \(xp[c]) in row \(r), column \(c) outside 0..<\(vocabulary) (check inputs with checkInput first)")
                 }
-                (yp + c * width).update(from: table.rowPointer(id), count: width)
+                let vector = table.rowPointer(id)
+                for j in 0..<width { yp[j] += share * vector[j] }
             }
-            if restWidth > 0 { (yp + idColumns * width).update(from: xp + idColumns, count: restWidth) }
+            if restWidth > 0 { (yp + width).update(from: xp + idColumns, count: restWidth) }
         }
     }
 
@@ -105,20 +112,21 @@ public final class IdColumnsEmbedding: Layer, InputCheckingLayer {
             for id in touchedRows { gradient.rowPointer(Int(id)).update(repeating: 0, count: width) }
             touchedRows.removeAll(keepingCapacity: true)
         }
+        let share = 1 / Float(idColumns)
         for r in 0..<x.rows {
             let xp = x.rowPointer(r), dyp = dy.rowPointer(r)
             for c in 0..<idColumns {
                 guard let id = row(of: xp[c]) else {
                     preconditionFailure("id \(xp[c]) in row \(r), column \(c) outside 0..<\(vocabulary)")
                 }
-                let target = gradient.rowPointer(id), source = dyp + c * width
-                for j in 0..<width { target[j] += source[j] }
+                let target = gradient.rowPointer(id)
+                for j in 0..<width { target[j] += share * dyp[j] }
                 touchedRows.append(Int32(id))
             }
             guard let dx else { continue }
             let dxp = dx.rowPointer(r)
             dxp.update(repeating: 0, count: idColumns)
-            if restWidth > 0 { (dxp + idColumns).update(from: dyp + idColumns * width, count: restWidth) }
+            if restWidth > 0 { (dxp + idColumns).update(from: dyp + width, count: restWidth) }
         }
     }
 }
@@ -154,8 +162,8 @@ public struct IdColumnsEmbeddingKind: LayerKind {
         self.restWidth = restWidth
     }
 
-    /// Columns of the output: `idColumns * width + restWidth`.
-    public var outputWidth: Int { idColumns * width + restWidth }
+    /// Columns of the output: `width + restWidth`.
+    public var outputWidth: Int { width + restWidth }
 
     public var impliedInput: InputShape? { .dense(width: idColumns + restWidth) }
 

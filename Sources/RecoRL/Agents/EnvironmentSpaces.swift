@@ -62,7 +62,8 @@ public struct EnvironmentSpaces: Equatable, Sendable {
 /// nothing otherwise (the observation goes to the first linear layer as it is, ids read as numbers).
 ///
 /// The networks keep the observation width `D` as their input; the layers after these start from
-/// `width`: `columns * itemEmbeddingWidth + (D - columns)` with the embedding, `D` without.
+/// `width`: `itemEmbeddingWidth + (D - columns)` with the embedding (the mean of the ids' vectors, then
+/// the other columns), `D` without.
 public enum ObservationInput {
     /// The leading layers for observations of `observationWidth` with `ids`, and the width they give.
     public static func layers(observationWidth: Int, ids: ObservationIds?, itemEmbeddingWidth: Int)

@@ -117,7 +117,7 @@ public enum ConfigurationLimits {
     static func networkInput(observationWidth: Int, ids: ObservationIds?, itemEmbeddingWidth: Int)
         -> (inputs: Int, tableParameters: Double) {
         guard let ids, itemEmbeddingWidth > 0 else { return (observationWidth, 0) }
-        return (ids.columns * itemEmbeddingWidth + observationWidth - ids.columns,
+        return (itemEmbeddingWidth + observationWidth - ids.columns,
                 Double(ids.vocabulary) * Double(itemEmbeddingWidth))
     }
 

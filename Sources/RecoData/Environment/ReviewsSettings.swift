@@ -30,7 +30,7 @@ public struct ReviewsSettings: Codable, Equatable, Sendable {
     /// Throws `ReviewDataError` naming the first invalid setting (for a catalogue of `items` items).
     public func validate(items: Int) throws {
         func check(_ ok: Bool, _ field: String, _ value: Any, _ expected: String) throws {
-            if !ok { throw ReviewDataError("reviews setting \(field): \(value) is not valid; expected \(expected)") }
+            try ReviewDataError.requireSetting(ok, "reviews", field, value, expected)
         }
         try check(historyLength >= 1 && historyLength <= 1_000, "historyLength", historyLength, "1 to 1000 items")
         try check(horizon >= 1 && horizon <= 1_000, "horizon", horizon, "1 to 1000 reviews")

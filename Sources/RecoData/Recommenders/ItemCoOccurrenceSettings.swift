@@ -20,7 +20,7 @@ public struct ItemCoOccurrenceSettings: Codable, Equatable, Sendable {
     /// Throws `ReviewDataError` naming the first invalid setting.
     public func validate() throws {
         func check(_ ok: Bool, _ field: String, _ value: Any, _ expected: String) throws {
-            if !ok { throw ReviewDataError("co-occurrence setting \(field): \(value) is not valid; expected \(expected)") }
+            try ReviewDataError.requireSetting(ok, "co-occurrence", field, value, expected)
         }
         try check(window >= 1 && window <= 1_000, "window", window, "1 to 1000 reviews")
         try check(neighbours >= 1 && neighbours <= 100_000, "neighbours", neighbours, "1 to 100000 items")

@@ -25,7 +25,7 @@ public struct MatrixFactorizationSettings: Codable, Equatable, Sendable {
     /// Throws `ReviewDataError` naming the first invalid setting.
     public func validate() throws {
         func check(_ ok: Bool, _ field: String, _ value: Any, _ expected: String) throws {
-            if !ok { throw ReviewDataError("matrix factorisation setting \(field): \(value) is not valid; expected \(expected)") }
+            try ReviewDataError.requireSetting(ok, "matrix factorisation", field, value, expected)
         }
         try check(factors >= 1 && factors <= 1_024, "factors", factors, "1 to 1024 factors")
         try check(iterations >= 1 && iterations <= 1_000, "iterations", iterations, "1 to 1000 rounds")

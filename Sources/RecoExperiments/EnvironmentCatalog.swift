@@ -1,3 +1,4 @@
+import Foundation
 import RecoEnvironments
 import RecoRL
 import RecoSimulators
@@ -9,8 +10,8 @@ public struct EnvironmentEntry: @unchecked Sendable {
     public let name: String
     /// Human-readable names of the actions, by index.
     public let actionNames: [String]
-    /// The data directory the environment was built over (nil for simulators).
-    public let dataset: String?
+    /// What the environment was built from (nil for simulators).
+    public let data: EnvironmentData?
     /// An offline top-K table of the given policies (name, policy) beside the environment's ranking
     /// baselines at a cut-off K, for environments over logged data (nil for simulators).
     public let rankingTable: ((_ policies: [(name: String, policy: Policy)], _ k: Int) throws -> String)?
@@ -24,7 +25,7 @@ public struct EnvironmentEntry: @unchecked Sendable {
     /// use their defaults; without steps, `defaultSteps`). `makeEvaluation` builds the environment
     /// evaluations run on (held-out users, for data-backed environments); without it, `make`.
     public init(name: String, actionNames: [String], presets: [String: AlgorithmConfiguration] = [:],
-                trainingSteps: [String: Int] = [:], defaultSteps: Int = 100_000, dataset: String? = nil,
+                trainingSteps: [String: Int] = [:], defaultSteps: Int = 100_000, data: EnvironmentData? = nil,
                 rankingTable: (([(name: String, policy: Policy)], Int) throws -> String)? = nil,
                 make: @escaping (Int) -> BatchedEnvironment, makeEvaluation: ((Int) -> BatchedEnvironment)? = nil) {
         self.name = name
@@ -32,7 +33,7 @@ public struct EnvironmentEntry: @unchecked Sendable {
         self.presets = presets
         self.trainingSteps = trainingSteps
         self.defaultSteps = defaultSteps
-        self.dataset = dataset
+        self.data = data
         self.rankingTable = rankingTable
         maker = make
         evaluationMaker = makeEvaluation ?? make
@@ -55,18 +56,39 @@ public struct EnvironmentEntry: @unchecked Sendable {
     }
 }
 
+/// What a data-backed environment is built from: a data directory (`--data`) and, optionally, its
+/// settings as a JSON object (`--env-config`), kept as text so a run records exactly what it used.
+public struct EnvironmentData: Codable, Equatable, Sendable {
+    public var directory: String
+    public var settings: String?
+
+    public init(directory: String, settings: String? = nil) {
+        self.directory = directory
+        self.settings = settings
+    }
+
+    /// `directory` with the contents of the settings file at `settingsPath`, when given; errors name the flags.
+    public static func read(directory: String, settingsPath: String?) throws -> EnvironmentData {
+        guard let settingsPath else { return EnvironmentData(directory: directory) }
+        guard let data = FileManager.default.contents(atPath: settingsPath), let text = String(data: data, encoding: .utf8) else {
+            throw ExperimentError("--env-config: \(settingsPath) cannot be read; expected a JSON file of the environment's settings")
+        }
+        return EnvironmentData(directory: directory, settings: text)
+    }
+}
+
 /// The environments by name. `standard` holds the built-in simulators and the `reviews` environment,
 /// which is built over a prepared data directory (`--data`).
 public struct EnvironmentCatalog: Sendable {
-    /// Builds a data-backed environment's entry from its data directory.
-    public typealias DataEnvironment = @Sendable (_ directory: String) throws -> EnvironmentEntry
+    /// Builds a data-backed environment's entry from its data directory and settings.
+    public typealias DataEnvironment = @Sendable (EnvironmentData) throws -> EnvironmentEntry
 
     public private(set) var entries: [EnvironmentEntry]
     /// Environments that need a data directory, by name.
     public private(set) var dataEnvironments: [String: DataEnvironment]
 
     public static let standard = EnvironmentCatalog(entries: [.marketing, .cartpole, .recogym],
-                                                    dataEnvironments: ["reviews": { try .reviews(dataset: $0) }])
+                                                    dataEnvironments: ["reviews": { try .reviews($0) }])
 
     public init(entries: [EnvironmentEntry], dataEnvironments: [String: DataEnvironment] = [:]) {
         self.entries = entries
@@ -75,20 +97,20 @@ public struct EnvironmentCatalog: Sendable {
 
     public var names: [String] { entries.map(\.name) + dataEnvironments.keys.sorted() }
 
-    /// The entry called `name`, built over `dataset` for data-backed environments; throws an error
+    /// The entry called `name`, built from `data` for data-backed environments; throws an error
     /// listing the known names for an unknown one, and naming `--data` when it is missing or not wanted.
-    public func entry(named name: String, dataset: String? = nil) throws -> EnvironmentEntry {
+    public func entry(named name: String, data: EnvironmentData? = nil) throws -> EnvironmentEntry {
         if let make = dataEnvironments[name] {
-            guard let dataset else {
+            guard let data else {
                 throw ExperimentError("--env \(name): needs --data DIR; expected a dataset directory written by `recorl data prepare`")
             }
-            return try make(dataset)
+            return try make(data)
         }
         guard let entry = entries.first(where: { $0.name == name }) else {
             throw ExperimentError("--env: \"\(name)\" is not valid; expected one of \(names.joined(separator: ", "))")
         }
-        if let dataset {
-            throw ExperimentError("--data: \(dataset) is not valid with --env \(name); expected it only with \(dataEnvironments.keys.sorted().joined(separator: ", "))")
+        if let data {
+            throw ExperimentError("--data: \(data.directory) is not valid with --env \(name); expected it only with \(dataEnvironments.keys.sorted().joined(separator: ", "))")
         }
         return entry
     }

@@ -36,17 +36,28 @@ public struct ReviewsWorld: Sendable {
 }
 
 extension EnvironmentEntry {
-    /// The `reviews` environment (`ReviewsEnvironment`) over the prepared dataset in `directory`:
-    /// training walks the training users' timelines, evaluations the held-out users'. The entry records
-    /// the directory as an absolute path, so checkpoints find it from anywhere.
-    public static func reviews(dataset: String, settings: ReviewsSettings = ReviewsSettings()) throws -> EnvironmentEntry {
-        let directory = URL(fileURLWithPath: dataset).standardizedFileURL.path
+    /// The `reviews` environment (`ReviewsEnvironment`) over the prepared dataset in `data.directory`,
+    /// with the `ReviewsSettings` fields `data.settings` gives (a JSON object; the others keep their
+    /// defaults): training walks the training users' timelines, evaluations the held-out users'. The
+    /// entry records the directory as an absolute path, so checkpoints find it from anywhere.
+    public static func reviews(_ data: EnvironmentData) throws -> EnvironmentEntry {
+        let directory = URL(fileURLWithPath: data.directory).standardizedFileURL.path
+        var settings = ReviewsSettings()
+        if let text = data.settings {
+            do {
+                settings = try JSONDecoder().decode(ReviewsSettings.self, from: Data(text.utf8))
+            } catch let error as ReviewDataError {
+                throw ExperimentError("--env-config: \(error)")
+            } catch {
+                throw ExperimentError("--env-config: not a JSON object of reviews settings (\(error))")
+            }
+        }
         let world = try ReviewsWorld(dataset: directory, settings: settings)
         let training = try world.environment(users: world.split.training)
         let heldOut = world.split.heldOut.isEmpty ? training : try world.environment(users: world.split.heldOut)
         return EnvironmentEntry(
             name: "reviews", actionNames: world.itemNames, presets: ["dqn": DQNConfiguration.reviews],
-            trainingSteps: ["dqn": 200_000], defaultSteps: 100_000, dataset: directory,
+            trainingSteps: ["dqn": 200_000], defaultSteps: 100_000, data: EnvironmentData(directory: directory, settings: data.settings),
             rankingTable: { policies, k in
                 ReviewsRankingTable.format(try ReviewsRankingTable.reports(world, policies: policies, k: k), world: world)
             },

@@ -7,8 +7,8 @@ import RecoTensor
 /// What to train: the settings `recorl train` and `recorl compare` take, by name.
 public struct TrainingRequest {
     public var environment = "marketing"
-    /// The data directory of a data-backed environment (`--data`, for `reviews`).
-    public var dataset: String?
+    /// What a data-backed environment is built from (`--data`, `--env-config`; for `reviews`).
+    public var data: EnvironmentData?
     public var algorithm = "dqn"
     /// Environment steps over all copies (nil: the environment's default for the algorithm): 1 to
     /// `maximumSteps` (10^12).
@@ -129,7 +129,7 @@ public struct Experiment {
     /// The configuration `request` asks for, validated for its copies.
     public func resolvedConfiguration(_ request: TrainingRequest) throws -> AlgorithmConfiguration {
         let algorithm = try self.algorithm(named: request.algorithm)
-        let environment = try catalog.entry(named: request.environment, dataset: request.dataset)
+        let environment = try catalog.entry(named: request.environment, data: request.data)
         try request.validateCounts()
         let configuration = try request.adjust(
             self.configuration(for: algorithm, environment: environment, file: request.configurationFile))
@@ -161,7 +161,7 @@ public struct Experiment {
         try request.validateCounts()
         if request.resume { return try resume(request, displayInterval: displayInterval, display: display) }
         let algorithm = try self.algorithm(named: request.algorithm)
-        let environmentEntry = try catalog.entry(named: request.environment, dataset: request.dataset)
+        let environmentEntry = try catalog.entry(named: request.environment, data: request.data)
         let configuration = try resolvedConfiguration(request)
         let steps = request.steps ?? environmentEntry.defaultTrainingSteps(for: algorithm)
         let evaluationInterval = request.evaluationInterval ?? max(1, steps / 10)
@@ -176,7 +176,7 @@ public struct Experiment {
                                seed: request.seed, steps: steps, evaluationInterval: evaluationInterval,
                                evaluationEpisodes: request.evaluationEpisodes,
                                snapshotInterval: request.snapshotInterval ?? evaluationInterval,
-                               dataset: environmentEntry.dataset)
+                               data: environmentEntry.data)
         try directory?.write(configuration: configuration)
         try directory?.write(record: record)
         let environment = environmentEntry.make(copies: request.copies)
@@ -194,7 +194,7 @@ public struct Experiment {
         let directory = try RunDirectory(creating: output)
         var record = try directory.readRecord()
         let algorithm = try self.algorithm(named: record.algorithm)
-        let environmentEntry = try catalog.entry(named: record.environment, dataset: record.dataset)
+        let environmentEntry = try catalog.entry(named: record.environment, data: record.data)
         let (agent, state) = try RunSnapshots.load(from: directory.url, registry: registry)
         if let steps = request.steps {
             guard steps >= state.step else {
@@ -241,7 +241,10 @@ public struct Experiment {
         if let episodeLog { callbacks.append(episodeLog) }
         if let display { callbacks.insert(ProgressCallback(every: displayInterval ?? max(1, record.steps / 10), display), at: 0) }
         var metadata = [RunDirectory.environmentKey: environmentEntry.name, RunDirectory.seedKey: String(record.seed)]
-        if let dataset = environmentEntry.dataset { metadata[RunDirectory.datasetKey] = dataset }
+        if let data = environmentEntry.data {
+            metadata[RunDirectory.datasetKey] = data.directory
+            metadata[RunDirectory.environmentSettingsKey] = data.settings
+        }
         let snapshots = directory.map {
             RunSnapshots(directory: $0, interval: record.snapshotInterval, metadata: metadata, beforeWriting: { try episodeLog?.flush() })
         }

@@ -12,6 +12,8 @@ public struct RunDirectory {
     public static let seedKey = "seed"
     /// Checkpoint metadata key recording the data directory of a data-backed environment.
     public static let datasetKey = "dataset"
+    /// Checkpoint metadata key recording a data-backed environment's settings (JSON), when given.
+    public static let environmentSettingsKey = "environmentSettings"
 
     public let url: URL
 

@@ -11,8 +11,8 @@ public struct RunRecord: Codable, Equatable {
     public var evaluationInterval: Int
     public var evaluationEpisodes: Int
     public var snapshotInterval: Int
-    /// The data directory of a data-backed environment (`--data`; nil for simulators and older runs).
-    public var dataset: String?
+    /// What a data-backed environment was built from (nil for simulators and older runs).
+    public var data: EnvironmentData?
 }
 
 /// The resumable state of a run in its directory: `snapshot/` holds the agent's checkpoint, its replay

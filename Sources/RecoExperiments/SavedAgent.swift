@@ -5,7 +5,7 @@ import RecoRL
 public enum SavedAgent {
     /// The agent saved at `path` (any registered algorithm) and the environment it was trained on,
     /// after checking that the two fit together. A data-backed environment is built over `dataset`
-    /// when given, else over the data directory the checkpoint records.
+    /// when given, else over the data directory the checkpoint records, with the settings it records.
     public static func load(_ path: String, dataset: String? = nil, registry: AlgorithmRegistry = .standard,
                             catalog: EnvironmentCatalog = .standard) throws -> (agent: Agent, environment: EnvironmentEntry) {
         let url = URL(fileURLWithPath: path)
@@ -24,7 +24,8 @@ public enum SavedAgent {
             guard let directory = dataset ?? loaded.metadata[RunDirectory.datasetKey] else {
                 throw ExperimentError("--checkpoint: \(path) records environment \(name) without its data directory; expected --data DIR")
             }
-            environment = try catalog.entry(named: name, dataset: directory)
+            environment = try catalog.entry(named: name, data: EnvironmentData(
+                directory: directory, settings: loaded.metadata[RunDirectory.environmentSettingsKey]))
         } else if let entry = catalog.entries.first(where: { $0.name == name }) {
             environment = entry
         } else {

@@ -12,7 +12,7 @@ struct CompareCommand: ParsableCommand {
         abstract: "Train several algorithms with several seeds and compare return and speed.")
 
     @Option(help: "Environment: \(EnvironmentCatalog.standard.names.joined(separator: ", ")).") var env = "marketing"
-    @Option(help: "Prepared dataset directory (`recorl data prepare --out`) for --env reviews.") var data: String?
+    @OptionGroup var environmentData: EnvironmentDataOptions
     @Option(help: "Comma-separated algorithms among \(AlgorithmRegistry.standard.names.joined(separator: ", ")).")
     var algos: String = AlgorithmRegistry.standard.names(of: .deepRL).joined(separator: ",")
     @Option(parsing: .unconditional, help: "Seeds per algorithm (seeds 1...N).") var seeds: Int = 3
@@ -29,8 +29,7 @@ struct CompareCommand: ParsableCommand {
         try Bounds.requirePositive(evalEpisodes, atMost: TrainingRequest.maximumEvaluationEpisodes, flag: "--eval-episodes")
         try Bounds.requireThreads(threads)
         try Bounds.requirePath(out, flag: "--out")
-        if let data { try Bounds.requirePath(data, flag: "--data") }
-        _ = try Experiment().catalog.entry(named: env, dataset: data)
+        _ = try Experiment().catalog.entry(named: env, data: environmentData.read())
         _ = try algorithms()
     }
 
@@ -55,7 +54,8 @@ struct CompareCommand: ParsableCommand {
         if let threads { ThreadPolicy.setThreadCount(threads) }
         let experiment = Experiment()
         let directory = try RunDirectory(creating: out)
-        let environment = try experiment.catalog.entry(named: env, dataset: data)
+        let data = try environmentData.read()
+        let environment = try experiment.catalog.entry(named: env, data: data)
         let evaluationEnvironment = environment.makeEvaluation(copies: EvaluationSettings.copies(for: evalEpisodes))
         print("recorl compare: \(try algorithms().joined(separator: ", ")) on \(env), "
               + "\(seeds) seeds, \(envs) copies; BLAS \(BLASKernels.coreName), \(ThreadPolicy.threadCount) threads")
@@ -64,7 +64,7 @@ struct CompareCommand: ParsableCommand {
             for seed in 1...UInt64(seeds) {
                 var request = TrainingRequest()
                 request.environment = env
-                request.dataset = data
+                request.data = data
                 request.algorithm = algorithm
                 request.steps = steps
                 request.copies = envs

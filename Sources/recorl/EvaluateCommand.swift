@@ -12,7 +12,7 @@ struct EvaluateCommand: ParsableCommand {
 
     @Option(help: "Checkpoint written by `recorl train` (optional with --env reviews: the baselines alone).") var checkpoint: String?
     @Option(help: "Environment of the baselines-only table (reviews; default: the checkpoint's).") var env: String?
-    @Option(help: "Prepared dataset directory for reviews (default: the one the checkpoint records).") var data: String?
+    @OptionGroup var environmentData: EnvironmentDataOptions
     @Option(parsing: .unconditional, help: "Episodes in the comparison.") var episodes: Int = 200
     @Option(parsing: .unconditional, help: "Cut-off K of the top-K metrics.") var k: Int = EvaluationSettings.defaultRankingCutoff
     @Option(parsing: .unconditional, help: "Threads for BLAS and the engine (default: \(ThreadPolicy.environmentVariable) or all cores).") var threads: Int?
@@ -22,12 +22,14 @@ struct EvaluateCommand: ParsableCommand {
         try Bounds.requirePositive(k, atMost: Self.maximumCutoff, flag: "--k")
         try Bounds.requireThreads(threads)
         if let checkpoint { try Bounds.requirePath(checkpoint, flag: "--checkpoint") }
-        if let data { try Bounds.requirePath(data, flag: "--data") }
         if checkpoint == nil && env == nil {
             throw ValidationError("--checkpoint: missing; expected a checkpoint, or --env reviews --data DIR for the baselines alone")
         }
         if checkpoint != nil, env != nil {
             throw ValidationError("--env: fixed by the checkpoint; expected --env only without --checkpoint")
+        }
+        if checkpoint != nil, let envConfig = environmentData.envConfig {
+            throw ValidationError("--env-config: \(envConfig) is fixed by the checkpoint (it records its settings); expected it only without --checkpoint")
         }
     }
 
@@ -37,11 +39,11 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         if let threads { ThreadPolicy.setThreadCount(threads) }
         if let checkpoint {
-            let (agent, environment) = try SavedAgent.load(checkpoint, dataset: data)
+            let (agent, environment) = try SavedAgent.load(checkpoint, dataset: environmentData.data)
             print(try EvaluationSettings.comparisonTable(agent, environment: environment, episodes: episodes, rankingCutoff: k))
             return
         }
-        let environment = try Experiment().catalog.entry(named: env ?? "", dataset: data)
+        let environment = try Experiment().catalog.entry(named: env ?? "", data: environmentData.read())
         guard let rankingTable = environment.rankingTable else {
             throw ValidationError("--env: \(environment.name) has no offline top-K table; expected an environment over logged data (reviews), or --checkpoint")
         }

@@ -12,7 +12,7 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train a recommendation policy and compare it with random and best-fixed-strategy baselines.")
 
     @Option(help: "Environment: \(EnvironmentCatalog.standard.names.joined(separator: ", ")) (default: marketing).") var env: String?
-    @Option(help: "Prepared dataset directory (`recorl data prepare --out`) for --env reviews.") var data: String?
+    @OptionGroup var environmentData: EnvironmentDataOptions
     @Option(help: "Algorithm: \(AlgorithmRegistry.standard.names.joined(separator: ", ")) (default: dqn).") var algo: String?
     @Option(parsing: .unconditional, help: "Environment steps over all copies (default: the environment's own for the algorithm).") var steps: Int?
     @Option(parsing: .unconditional, help: "Environment copies stepped together (default: 8).") var envs: Int?
@@ -44,9 +44,8 @@ struct TrainCommand: ParsableCommand {
         if let out { try Bounds.requirePath(out, flag: "--out") }
         if let resume { try Bounds.requirePath(resume, flag: "--resume") }
         if let config { try Bounds.requirePath(config, flag: "--config") }
-        if let data { try Bounds.requirePath(data, flag: "--data") }
         if resume != nil {
-            let fixed = [("--env", env != nil), ("--data", data != nil), ("--algo", algo != nil), ("--envs", envs != nil), ("--seed", seed != nil),
+            let fixed = [("--env", env != nil), ("--data", environmentData.data != nil), ("--env-config", environmentData.envConfig != nil), ("--algo", algo != nil), ("--envs", envs != nil), ("--seed", seed != nil),
                          ("--config", config != nil), ("--out", out != nil), ("--overwrite", overwrite),
                          ("--eval-interval", evalInterval != nil), ("--checkpoint-interval", checkpointInterval != nil),
                          ("--double", double != nil), ("--dueling", dueling != nil), ("--n-steps", nSteps != nil),
@@ -56,7 +55,7 @@ struct TrainCommand: ParsableCommand {
             }
         }
         let experiment = Experiment()
-        if resume == nil { _ = try experiment.catalog.entry(named: environmentName, dataset: data) }
+        if resume == nil { _ = try experiment.catalog.entry(named: environmentName, data: environmentData.read()) }
         _ = try experiment.algorithm(named: algorithmName)
         if algorithmName != AlgorithmEntry.dqn.name {
             let dqnFlags = [("--double", double != nil), ("--dueling", dueling != nil), ("--n-steps", nSteps != nil),
@@ -71,10 +70,10 @@ struct TrainCommand: ParsableCommand {
     var algorithmName: String { algo ?? "dqn" }
 
     /// The run as the experiments layer takes it: preset or `--config` file, then the DQN switches.
-    var request: TrainingRequest {
+    func request() throws -> TrainingRequest {
         var request = TrainingRequest()
         request.environment = environmentName
-        request.dataset = data
+        request.data = try environmentData.read()
         request.algorithm = algorithmName
         request.steps = steps
         request.copies = envs ?? 8
@@ -101,7 +100,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         if let threads { ThreadPolicy.setThreadCount(threads) }
         let experiment = Experiment()
-        let request = request
+        let request = try request()
         let reporter = ProgressReporter()
         if let resume {
             print("recorl train: resuming the run in \(resume); BLAS \(BLASKernels.coreName), \(ThreadPolicy.threadCount) threads")
@@ -110,7 +109,7 @@ struct TrainCommand: ParsableCommand {
             return
         }
         let configuration = try experiment.resolvedConfiguration(request)
-        let environment = try experiment.catalog.entry(named: environmentName, dataset: data)
+        let environment = try experiment.catalog.entry(named: environmentName, data: request.data)
         let algorithm = try experiment.algorithm(named: algorithmName)
         let totalSteps = steps ?? environment.defaultTrainingSteps(for: algorithm)
         print("recorl train: \(algorithmName) on \(environmentName), \(totalSteps) steps, \(request.copies) copies, seed \(request.seed)")

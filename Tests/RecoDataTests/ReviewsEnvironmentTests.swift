@@ -141,6 +141,19 @@ final class FixedScoresPolicy: Policy, @unchecked Sendable {
         #expect(throws: ReviewDataError.self) { try ReviewsEnvironment(timelines: timelines, users: []) }
     }
 
+    @Test func settingsDecodeAnySubsetAndRefuseUnknownFields() throws {
+        let decoded = try JSONDecoder().decode(ReviewsSettings.self, from: Data(#"{"horizon": 5, "rewardWeight": "sentiment"}"#.utf8))
+        var expected = ReviewsSettings()
+        expected.horizon = 5
+        expected.rewardWeight = .sentiment
+        #expect(decoded == expected)
+        #expect(try JSONDecoder().decode(ReviewsSettings.self, from: JSONEncoder().encode(expected)) == expected)
+        let error = #expect(throws: ReviewDataError.self) {
+            try JSONDecoder().decode(ReviewsSettings.self, from: Data(#"{"historyLenght": 3}"#.utf8))
+        }
+        #expect(error?.description.hasPrefix("reviews setting historyLenght: is not a setting") == true)
+    }
+
     @Test func theUserSplitIsSeededDisjointAndSkipsSingleReviewUsers() throws {
         let timelines = try TinyReviews.timelines()
         var settings = ReviewsSettings()

@@ -26,7 +26,7 @@ import Testing
     static func trainAndRank(_ directory: String, steps: Int?, seed: UInt64) throws -> [(name: String, report: ReviewRankingReport)] {
         var request = TrainingRequest()
         request.environment = "reviews"
-        request.dataset = directory
+        request.data = EnvironmentData(directory: directory)
         request.algorithm = "dqn"
         request.steps = steps
         request.seed = seed

@@ -31,7 +31,27 @@ import Testing
         #expect(baselines.status == 0 && baselines.output.contains("popularity") && !baselines.output.contains("trained"))
     }
 
+    @Test func environmentSettingsAreRecordedWithTheRun() throws {
+        let settings = directory.appendingPathComponent("settings.json")
+        try Data(#"{"horizon": 5, "rewardWeight": "rating"}"#.utf8).write(to: settings)
+        let run = directory.appendingPathComponent("run-rating").path
+        let trained = try RecorlCommandTests().run(["train", "--env", "reviews", "--data", data, "--env-config", settings.path,
+                                                    "--steps", "2000", "--eval-episodes", "10", "--out", run], seconds: 120)
+        #expect(trained.status == 0, "\(trained.error)")
+        #expect(trained.output.contains("the next 5 reviewed items (rating gains)"))
+        let evaluated = try RecorlCommandTests().run(["evaluate", "--checkpoint", run + "/checkpoint.safetensors", "--episodes", "10"])
+        #expect(evaluated.status == 0 && evaluated.output.contains("the next 5 reviewed items (rating gains)"), "\(evaluated.error)")
+        let slate = directory.appendingPathComponent("slate.json")
+        try Data(#"{"slateSize": 3}"#.utf8).write(to: slate)
+        let baselines = try RecorlCommandTests().run(["evaluate", "--env", "reviews", "--data", data, "--env-config", slate.path])
+        #expect(baselines.status == 0 && baselines.output.contains("popularity"), "\(baselines.error)")
+    }
+
     @Test func dataFlagsAreOneLineErrors() throws {
+        let unknown = directory.appendingPathComponent("unknown.json")
+        try Data(#"{"horizn": 5}"#.utf8).write(to: unknown)
+        let slate = directory.appendingPathComponent("slate.json")
+        try Data(#"{"slateSize": 3}"#.utf8).write(to: slate)
         let cases: [([String], String)] = [
             (["train", "--env", "reviews", "--steps", "10"], "--env reviews: needs --data DIR"),
             (["train", "--env", "marketing", "--data", data, "--steps", "10"], "--data: \(data) is not valid with --env marketing"),
@@ -39,6 +59,10 @@ import Testing
             (["evaluate", "--env", "marketing"], "--env: marketing has no offline top-K table"),
             (["evaluate"], "--checkpoint: missing"),
             (["evaluate", "--env", "reviews", "--data", data, "--k", "0"], "--k: 0 is not valid"),
+            (["train", "--env", "reviews", "--env-config", unknown.path, "--steps", "10"], "--env-config: \(unknown.path) needs --data DIR"),
+            (["train", "--env", "reviews", "--data", data, "--env-config", unknown.path, "--steps", "10"],
+             "--env-config: reviews setting horizn: is not a setting"),
+            (["train", "--env", "reviews", "--data", data, "--env-config", slate.path, "--steps", "10"], "actionSpace"),
         ]
         for (arguments, expected) in cases {
             let outcome = try RecorlCommandTests().run(arguments)

@@ -27,6 +27,34 @@ public struct ReviewsSettings: Codable, Equatable, Sendable {
 
     public init() {}
 
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case historyLength, horizon, rewardWeight, slateSize, heldOutShare, userSplitSeed
+    }
+
+    /// Any subset of the fields (the others keep their defaults); an unknown field is an error naming it.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let names = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+        if let unknown = names.first(where: { CodingKeys(rawValue: $0) == nil }) {
+            throw ReviewDataError("reviews setting \(unknown): is not a setting; expected one of "
+                                  + CodingKeys.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        let defaults = ReviewsSettings()
+        historyLength = try container.decodeIfPresent(Int.self, forKey: .historyLength) ?? defaults.historyLength
+        horizon = try container.decodeIfPresent(Int.self, forKey: .horizon) ?? defaults.horizon
+        rewardWeight = try container.decodeIfPresent(ReviewRewardWeight.self, forKey: .rewardWeight) ?? defaults.rewardWeight
+        slateSize = try container.decodeIfPresent(Int.self, forKey: .slateSize) ?? defaults.slateSize
+        heldOutShare = try container.decodeIfPresent(Double.self, forKey: .heldOutShare) ?? defaults.heldOutShare
+        userSplitSeed = try container.decodeIfPresent(UInt64.self, forKey: .userSplitSeed) ?? defaults.userSplitSeed
+    }
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
     /// Throws `ReviewDataError` naming the first invalid setting (for a catalogue of `items` items).
     public func validate(items: Int) throws {
         func check(_ ok: Bool, _ field: String, _ value: Any, _ expected: String) throws {

@@ -77,7 +77,9 @@ final class FixedScoresPolicy: Policy, @unchecked Sendable {
         let third: [Float] = [1, 2, 0, 0.8, -0.5, 0, Float(log(2.0) / log(366.0)), 0, 0.4, 0.5, 0, Float(log(3.0) / log(366.0)),
                               Float(log(4.0) / log(101.0)), 11.0 / 15, 1.0 / 6, 0]
         for (got, want) in zip(row, third) { #expect(abs(got - want) < 1e-6) }
-        #expect(row.withUnsafeBufferPointer { layout.historyItems($0.baseAddress!) } == [1, 2])
+        var history: [Int] = []
+        row.withUnsafeBufferPointer { layout.forEachHistoryItem($0.baseAddress!) { item, _ in history.append(item) } }
+        #expect(history == [1, 2])
     }
 
     @Test func rewardPaysTheRecommendedItemsAmongTheNextReviews() throws {

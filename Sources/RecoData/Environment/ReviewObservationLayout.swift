@@ -67,12 +67,4 @@ public struct ReviewObservationLayout: Equatable, Sendable {
         observation[user + 2] = (timelines.sentimentBefore[last] + timelines.sentiment[last]) / count
         observation[user + 3] = (timelines.priceBefore[last] + timelines.price[last]) / count
     }
-
-    /// The history ids of one observation row, most recent last, padding left out.
-    public func historyItems(_ observation: UnsafePointer<Float>) -> [Int] {
-        (0..<historyLength).compactMap { slot in
-            let id = Int(observation[slot])
-            return id >= 0 && id < itemCount ? id : nil
-        }
-    }
 }

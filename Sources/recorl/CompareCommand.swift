@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RecoEnvironments
 import RecoExperiments
 import RecoRL
 import RecoTensor
@@ -60,6 +61,7 @@ struct CompareCommand: ParsableCommand {
         print("recorl compare: \(try algorithms().joined(separator: ", ")) on \(env), "
               + "\(seeds) seeds, \(envs) copies; BLAS \(BLASKernels.coreName), \(ThreadPolicy.threadCount) threads")
         var runs: [ComparisonRun] = []
+        var greedy: [(name: String, policy: Policy)] = []  // for environments with a top-K table
         for algorithm in try algorithms() {
             for seed in 1...UInt64(seeds) {
                 var request = TrainingRequest()
@@ -78,6 +80,7 @@ struct CompareCommand: ParsableCommand {
                 print(String(format: "  %@ seed %d: return %.3f, %.1f s, %.0f env steps/s, %.0f updates/s", algorithm,
                              seed, run.finalReturn, run.seconds, run.environmentStepsPerSecond, run.updatesPerSecond))
                 runs.append(run)
+                if environment.rankingTable != nil { greedy.append(("\(algorithm) seed \(seed)", outcome.agent.greedyPolicy)) }
             }
         }
         let baselines = try Baselines(environment: environment, evaluationEnvironment: evaluationEnvironment, episodes: evalEpisodes)
@@ -86,6 +89,10 @@ struct CompareCommand: ParsableCommand {
         }
         print("")
         print(ComparisonReport.table(summaries, baselines: baselines, episodes: evalEpisodes))
+        if let rankingTable = environment.rankingTable {
+            print("")
+            print(try rankingTable(greedy, EvaluationSettings.defaultRankingCutoff))
+        }
         try ComparisonReport.write(runs: runs, summaries: summaries, baselines: baselines, to: directory.url)
         print("")
         print("wrote \(directory.url.appendingPathComponent("compare.csv").path) and compare.json")

@@ -31,6 +31,16 @@ import Testing
         #expect(baselines.status == 0 && baselines.output.contains("popularity") && !baselines.output.contains("trained"))
     }
 
+    @Test func compareAddsTheTopKTable() throws {
+        let compared = try RecorlCommandTests().run(["compare", "--env", "reviews", "--data", data, "--algos", "dqn,ppo",
+                                                     "--seeds", "1", "--steps", "2000", "--eval-episodes", "10",
+                                                     "--out", directory.appendingPathComponent("compare").path], seconds: 120)
+        #expect(compared.status == 0, "\(compared.error)")
+        for name in ["NDCG@10", "dqn seed 1", "ppo seed 1", "popularity"] {
+            #expect(compared.output.contains(name), "\(name) missing from:\n\(compared.output)")
+        }
+    }
+
     @Test func environmentSettingsAreRecordedWithTheRun() throws {
         let settings = directory.appendingPathComponent("settings.json")
         try Data(#"{"horizon": 5, "rewardWeight": "rating"}"#.utf8).write(to: settings)

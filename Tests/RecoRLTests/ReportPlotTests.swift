@@ -10,16 +10,20 @@ struct ReportPlotTests {
     }
 
     @Test func linearTicksAreNiceNumbers() {
-        // Span 100 -> nice 100; step nice(100 / 4 = 25) = 20.
+        // Step nice(100 / 4 = 25) = 20 (fraction 2.5 < 3: 2).
         #expect(close(AxisTicks.linear(lower: 0, upper: 100), [0, 20, 40, 60, 80, 100]))
-        // Span 1 -> step nice(0.25) = 0.2.
+        // Step nice(0.25) = 0.2.
         #expect(close(AxisTicks.linear(lower: 0, upper: 1), [0, 0.2, 0.4, 0.6, 0.8, 1]))
-        // Span 12.9 -> nice 20; step nice(5) = 5; from -5 (at or below -3.7) to 10 (at or above 9.2).
+        // Step nice(12.9 / 4 = 3.225) = 5 (3 <= 3.225 < 7); from -5 (at or below -3.7) to 10 (at or above 9.2).
         #expect(close(AxisTicks.linear(lower: -3.7, upper: 9.2), [-5, 0, 5, 10]))
-        // Span 0.0858 -> nice 0.1; step nice(0.025) = 0.02.
+        // Step nice(0.0858 / 4 = 0.02145) = 0.02.
         #expect(close(AxisTicks.linear(lower: 0.0013, upper: 0.0871), [0, 0.02, 0.04, 0.06, 0.08, 0.1]))
-        // Span 87,000 -> nice 100,000; step nice(25,000) = 20,000.
+        // Step nice(87,000 / 4 = 21,750) = 20,000.
         #expect(close(AxisTicks.linear(lower: 13_000, upper: 100_000), [0, 20_000, 40_000, 60_000, 80_000, 100_000]))
+        // Step nice(2,095 / 4 = 523.75) = 500: the axis ends at 2,500, not at 3,000.
+        #expect(close(AxisTicks.linear(lower: 0, upper: 2_095), [0, 500, 1_000, 1_500, 2_000, 2_500]))
+        // Step nice(8.6 / 4 = 2.15) = 2, from 0 (at or below 1.3) to 10.
+        #expect(close(AxisTicks.linear(lower: 1.3, upper: 9.9), [0, 2, 4, 6, 8, 10]))
         // An empty range is widened around its value: 5 +- 0.5, step 0.2.
         let flat = AxisTicks.linear(lower: 5, upper: 5)
         #expect(close(flat, [4.4, 4.6, 4.8, 5, 5.2, 5.4, 5.6]))
@@ -34,7 +38,8 @@ struct ReportPlotTests {
     @Test func tickLabelsUseTheStepsDecimals() {
         #expect(AxisTicks.label(0.6000000000000001, step: 0.2) == "0.6")
         #expect(AxisTicks.label(20_000, step: 20_000) == "20\u{2009}000")
-        #expect(AxisTicks.label(1_000, step: 1_000) == "1000")
+        #expect(AxisTicks.label(1_000, step: 1_000) == "1\u{2009}000")
+        #expect(AxisTicks.label(500, step: 500) == "500")
         #expect(AxisTicks.label(-5, step: 5) == "\u{2212}5")
         #expect(AxisTicks.label(-0.0, step: 1) == "0")
         #expect(AxisTicks.label(0.02, step: 0.02) == "0.02")
@@ -98,7 +103,7 @@ struct ReportPlotTests {
         #expect(svg.contains("<path class=\"error-bars\" d=\"M"))
         #expect(svg.contains("<path class=\"line\" d=\"\""), "the series of a non-positive x draws nothing")
         // Log ticks 10, 100, 1000 labelled; four named series in the legend.
-        for label in [">10<", ">100<", ">1000<"] { #expect(svg.contains(label)) }
+        for label in [">10<", ">100<", ">1\u{2009}000<"] { #expect(svg.contains(label)) }
         #expect(svg.components(separatedBy: "<g class=\"legend\">").count - 1 == 4)
         #expect(!svg.contains("nan") && !svg.contains("inf"))
     }

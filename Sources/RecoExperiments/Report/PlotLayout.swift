@@ -76,7 +76,7 @@ struct PlotLayout {
                 xs += bars.flatMap { [$0.start, $0.end] }; ys += bars.map(\.value)
             }
         }
-        let legendRows = PlotLayout.legendEntries(plot).isEmpty ? 0.0 : 1.0
+        let legendRows = Double((PlotLayout.legendPlacement(plot).map(\.row).max() ?? -1) + 1)
         let top = 40 + legendRows * PlotLayout.legendRow
         let rotated = PlotLayout.rotatesCategories(plot.x)
         let bottom = rotated ? 130.0 : 58.0
@@ -141,7 +141,7 @@ struct PlotLayout {
             let d = kept.enumerated().map { index, point in
                 (index == 0 ? "M" : "L") + MarkupText.coordinate(x.pixel(point.x)) + " " + MarkupText.coordinate(y.pixel(point.y))
             }.joined()
-            let dash = dashed ? " stroke-dasharray=\"6 4\"" : ""
+            let dash = (dashed ? " stroke-dasharray=\"6 4\"" : "") + (kept.count > 200 ? " stroke-width=\"1.25\"" : "")
             let dots = kept.count <= 12 ? kept.map { point in
                 "<circle cx=\"\(MarkupText.coordinate(x.pixel(point.x)))\" cy=\"\(MarkupText.coordinate(y.pixel(point.y)))\" "
                     + "r=\"3\" fill=\"\(colour)\"/>"
@@ -173,17 +173,28 @@ struct PlotLayout {
         }
     }
 
-    /// The named series, when there are several (one series needs no legend: the title names it).
-    static func legendEntries(_ plot: SVGPlot) -> [SVGPlot.Series] {
+    /// The named series, when there are several (one series needs no legend: the title names it), each
+    /// with its left edge and row: rows under the title, filled left to right, wrapped at the frame's width.
+    static func legendPlacement(_ plot: SVGPlot) -> [(series: SVGPlot.Series, left: Double, row: Int)] {
         let named = plot.series.filter { $0.name != nil }
-        return named.count > 1 ? named : []
+        guard named.count > 1 else { return [] }
+        var placed: [(series: SVGPlot.Series, left: Double, row: Int)] = [], position = left, row = 0
+        for series in named {
+            let width = 40 + Double(series.name?.count ?? 0) * 6.6
+            if position > left && position + width - 12 > SVGPlot.width - right {
+                position = left
+                row += 1
+            }
+            placed.append((series, position, row))
+            position += width
+        }
+        return placed
     }
 
-    /// The legend: one row under the title, a swatch and the name of each named series.
+    /// The legend: a swatch and the name of each named series.
     func legend() -> [String] {
-        var parts: [String] = [], position = x.pixels.lowerBound
-        let row = 40.0 + PlotLayout.legendRow / 2
-        for series in PlotLayout.legendEntries(plot) {
+        PlotLayout.legendPlacement(plot).map { series, position, index in
+            let row = 40.0 + PlotLayout.legendRow * (Double(index) + 0.5)
             let colour = colour(series.colour), name = series.name ?? ""
             let swatch: String
             switch series.mark {
@@ -199,10 +210,8 @@ struct PlotLayout {
                 swatch = "<rect\(opacity) x=\"\(MarkupText.coordinate(position))\" y=\"\(MarkupText.coordinate(row - 6))\" "
                     + "width=\"22\" height=\"12\" fill=\"\(colour)\"/>"
             }
-            parts.append("<g class=\"legend\">" + swatch + "<text x=\"\(MarkupText.coordinate(position + 28))\" "
-                         + "y=\"\(MarkupText.coordinate(row + 4))\">\(MarkupText.escaped(name))</text></g>")
-            position += 40 + Double(name.count) * 6.6
+            return "<g class=\"legend\">" + swatch + "<text x=\"\(MarkupText.coordinate(position + 28))\" "
+                + "y=\"\(MarkupText.coordinate(row + 4))\">\(MarkupText.escaped(name))</text></g>"
         }
-        return parts
     }
 }

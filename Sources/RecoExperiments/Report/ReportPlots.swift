@@ -19,7 +19,7 @@ public enum ReportPlots {
         let binned = bins.contains { $0.count > 1 }
         var series: [SVGPlot.Series] = []
         if binned {
-            series.append(SVGPlot.Series("min to max within a bin of \(bins[0].count)+ episodes", colour: 5,
+            series.append(SVGPlot.Series("min to max within a bin of \(bins[0].count)+ episodes", colour: 0,
                                          .band(bins.map { SVGPlot.Interval(x: $0.x, lower: $0.minimum, upper: $0.maximum) })))
         }
         series.append(SVGPlot.Series(binned ? "mean return per bin" : "return", colour: 0,

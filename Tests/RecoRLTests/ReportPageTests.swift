@@ -108,6 +108,19 @@ import Testing
         #expect(figures[6].contains(">100<") && figures[6].contains("class=\"legend\"") && figures[6].contains("stroke-dasharray"))
     }
 
+    @Test func aHundredThousandEpisodesMakeASmallPage() throws {
+        let report = try RunReport.load(RunReport.Inputs(run: try run(episodes: 100_000)))
+        #expect(report.episodeReturns.count == 100_000)
+        let page = ReportPage.html(report)
+        let episodes = try #require(svgs(page).first)
+        // The two lines (mean per bin, moving average), not the legend's swatches.
+        let lines = episodes.components(separatedBy: "<path class=\"line\" d=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+            .filter { !$0.hasSuffix("h22") }
+        #expect(lines.count == 2 && lines.allSatisfy { $0.filter { $0 == "L" }.count == ReportPlots.maximumEpisodePoints - 1 })
+        #expect(episodes.contains("min to max within a bin of 100+ episodes"))
+        #expect(page.utf8.count < 200_000, "\(page.utf8.count) bytes")
+    }
+
     @Test func missingInputsAndQValuesAreSaidInThePage() throws {
         let page = ReportPage.html(try RunReport.load(RunReport.Inputs(run: try run(episodes: 5, meanMaxQ: false))))
         // Episodes and evaluation return only.

@@ -107,4 +107,26 @@ struct ReportPlotTests {
         #expect(svg.components(separatedBy: "<g class=\"legend\">").count - 1 == 4)
         #expect(!svg.contains("nan") && !svg.contains("inf"))
     }
+
+    @Test func aLongLegendWrapsIntoRowsInsideThePlot() {
+        let series = (0..<9).map { index in
+            SVGPlot.Series("series number \(index) (PyTorch)", colour: index,
+                           .line([SVGPlot.Point(x: 1, y: Double(index)), SVGPlot.Point(x: 2, y: Double(index + 1))]))
+        }
+        let svg = SVGPlot(title: "many", x: SVGPlot.Axis("x"), y: SVGPlot.Axis("y"), series: series).svg()
+        let entries = svg.components(separatedBy: "<g class=\"legend\">").dropFirst()
+        #expect(entries.count == 9)
+        // Each entry's text: its x and y.
+        let texts = entries.map { entry -> (x: Double, y: Double) in
+            let text = entry.components(separatedBy: "<text x=\"")[1]
+            let x = Double(text.prefix { $0 != "\"" })!
+            let y = Double(text.components(separatedBy: "y=\"")[1].prefix { $0 != "\"" })!
+            return (x, y)
+        }
+        #expect(Set(texts.map(\.y)).count >= 2, "the legend takes more than one row")
+        // Every name (about 6.6 px a character) ends inside the chart.
+        #expect(texts.allSatisfy { $0.x + 6.6 * 26 <= SVGPlot.width })
+        // A single series needs no legend.
+        #expect(!SVGPlot(title: "one", x: SVGPlot.Axis("x"), y: SVGPlot.Axis("y"), series: [series[0]]).svg().contains("legend"))
+    }
 }

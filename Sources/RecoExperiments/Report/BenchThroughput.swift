@@ -12,12 +12,16 @@ import Foundation
 public struct BenchThroughput {
     /// One curve: its name and `(actions, per second)` points in increasing action count.
     public struct Series: Equatable {
+        /// The part measured, e.g. "DQN update" or "DQN update (PyTorch)".
         public var name: String
+        /// `x` the action count, `y` updates (or steps) per second.
         public var points: [SVGPlot.Point]
         /// Whether the points are a peer library's (PyTorch's) rather than the engine's.
         public var isPeer: Bool
     }
 
+    /// The curves in the file's order: MLP step, DQN, then each actor-critic algorithm, each engine
+    /// curve followed by its peer's when present.
     public var series: [Series]
 
     struct File: Decodable {

@@ -3,7 +3,9 @@ import Foundation
 /// The `compare.json` that `recorl compare --out DIR` writes (`ComparisonReport.write`): each
 /// algorithm's summary over seeds and the two baselines, for the report's comparison table and chart.
 public struct ComparisonFile: Decodable {
+    /// One summary per algorithm, in the order compared.
     public var summaries: [ComparisonSummary]
+    /// The uniform-random and best-fixed baselines on the same evaluation episodes.
     public var baselines: Baselines
 
     /// `compare.json` in `directory`.

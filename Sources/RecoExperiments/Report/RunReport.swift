@@ -7,8 +7,11 @@ import Foundation
 public struct RunReport {
     /// One periodic evaluation of the greedy policy (a row of `evaluations.csv`).
     public struct Evaluation: Equatable {
+        /// Environment step (summed over copies) of the evaluation.
         public var step: Double
+        /// Mean return over the evaluation episodes.
         public var meanReturn: Double
+        /// Half-width of the mean's 95% confidence interval.
         public var confidenceHalfWidth: Double
         /// Mean over the visited states of the largest Q value; nil when the policy's scores are not Q values.
         public var meanMaxQ: Double?
@@ -16,13 +19,16 @@ public struct RunReport {
 
     /// One bin of the sentiment histogram (a row of `sentiment.csv`).
     public struct SentimentBin: Equatable {
+        /// The bin's bounds on the VADER compound score, in [-1, 1].
         public var lower: Double
         public var upper: Double
+        /// Reviews in the bin.
         public var count: Double
     }
 
     /// The distributions of a dataset prepared by `recorl data prepare`.
     public struct Dataset {
+        /// The prepared dataset's directory.
         public var directory: String
         public var sentiment: [SentimentBin]
         /// Reviews per star, `(rating, count)` in file order.
@@ -31,10 +37,15 @@ public struct RunReport {
 
     /// Where the inputs are; nil for an optional input that was not given.
     public struct Inputs {
+        /// A `recorl train --out` directory.
         public var run: String
+        /// A `recorl-bench --json` file.
         public var bench: String?
+        /// A `recorl compare --out` directory.
         public var compare: String?
+        /// A `recorl data prepare --out` directory.
         public var data: String?
+        /// The inputs of one report.
         public init(run: String, bench: String? = nil, compare: String? = nil, data: String? = nil) {
             self.run = run
             self.bench = bench
@@ -43,6 +54,7 @@ public struct RunReport {
         }
     }
 
+    /// Where the data came from (named in the page).
     public var inputs: Inputs
     /// The run's environment and algorithm from `run.json` (nil when the file is missing or unreadable:
     /// the plots do not need it).
@@ -50,7 +62,9 @@ public struct RunReport {
     /// Training episodes in file order: their indices and returns.
     public var episodeIndices: [Double]
     public var episodeReturns: [Double]
+    /// The run's evaluations in file order.
     public var evaluations: [Evaluation]
+    /// The optional inputs, nil when not given.
     public var dataset: Dataset?
     public var comparison: ComparisonFile?
     public var bench: BenchThroughput?

@@ -18,6 +18,7 @@ public struct SVGPlot {
         public var scale: Scale
         public var categories: [String]
 
+        /// An axis labelled `label` (name and unit, e.g. "environment step (summed over copies)").
         public init(_ label: String, scale: Scale = .linear, categories: [String] = []) {
             self.label = label
             self.scale = scale
@@ -29,6 +30,7 @@ public struct SVGPlot {
     public struct Point: Equatable {
         public var x: Double
         public var y: Double
+        /// The point at (`x`, `y`) in data units.
         public init(x: Double, y: Double) { self.x = x; self.y = y }
     }
 
@@ -37,6 +39,7 @@ public struct SVGPlot {
         public var x: Double
         public var lower: Double
         public var upper: Double
+        /// The interval from `lower` to `upper` (data units) at `x`.
         public init(x: Double, lower: Double, upper: Double) { self.x = x; self.lower = lower; self.upper = upper }
     }
 
@@ -45,6 +48,7 @@ public struct SVGPlot {
         public var start: Double
         public var end: Double
         public var value: Double
+        /// The bar over `start...end` of height `value` (data units).
         public init(start: Double, end: Double, value: Double) { self.start = start; self.end = end; self.value = value }
     }
 
@@ -63,6 +67,7 @@ public struct SVGPlot {
         public var name: String?
         public var colour: Int
         public var mark: Mark
+        /// A series named `name` in the legend, drawn in palette colour `colour` as `mark`.
         public init(_ name: String?, colour: Int, _ mark: Mark) {
             self.name = name
             self.colour = colour
@@ -73,8 +78,10 @@ public struct SVGPlot {
     public var title: String
     public var x: Axis
     public var y: Axis
+    /// Drawn in order, later ones on top.
     public var series: [Series]
 
+    /// A chart titled `title` of `series` over the axes `x` and `y`, whose ranges cover every series.
     public init(title: String, x: Axis, y: Axis, series: [Series]) {
         self.title = title
         self.x = x

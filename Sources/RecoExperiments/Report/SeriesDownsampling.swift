@@ -2,6 +2,7 @@
 public struct SeriesBin: Equatable, Sendable {
     /// Mean of the points' x values.
     public var x: Double
+    /// Mean, smallest and largest of the points' y values.
     public var mean: Double
     public var minimum: Double
     public var maximum: Double

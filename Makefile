@@ -69,3 +69,32 @@ lexicons/vader_lexicon.txt:
 	@mkdir -p lexicons
 	@cp "$$($(PYTHON) -c 'import os, vaderSentiment; print(os.path.dirname(vaderSentiment.__file__))')/vader_lexicon.txt" $@
 	@echo "wrote $@ ($$(wc -l < $@) lines)"
+
+# `recorl report` end to end, not part of `make test`: a short training run, a small comparison, a quick
+# benchmark and the synthetic review fixture prepared, written as one HTML page, screenshotted by
+# headless Chromium (the Debian package `chromium`, installed when missing) and checked for drawn plots
+# by scripts/check_report_screenshot.py (standard library only). Output in runs/report-demo*.
+REPORT_DIR := runs/report-demo
+REPORT_WINDOW ?= 1200,3800
+# Where the binaries are built (e.g. REPORT_BUILD=.build-next REPORT_BUILD_FLAGS="-Xswiftc -enable-testing"
+# reuses a test build instead of building again).
+REPORT_BUILD ?= .build
+REPORT_BUILD_FLAGS ?=
+REPORT_BIN := $(REPORT_BUILD)/release
+
+.PHONY: report-screenshot
+report-screenshot: setup
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing chromium"; \
+		$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+	$(SWIFT) build -c release --scratch-path $(REPORT_BUILD) $(REPORT_BUILD_FLAGS) --product recorl
+	$(SWIFT) build -c release --scratch-path $(REPORT_BUILD) $(REPORT_BUILD_FLAGS) --product recorl-bench
+	$(REPORT_BIN)/recorl train --env marketing --steps 20000 --out $(REPORT_DIR) --overwrite
+	$(REPORT_BIN)/recorl compare --env marketing --algos dqn,ppo --seeds 2 --steps 5000 --out $(REPORT_DIR)-compare
+	$(REPORT_BIN)/recorl-bench --parts mlp dqn actor-critic --actions 10 100 1000 --budget 0.2 --json $(REPORT_DIR)-bench.json
+	$(REPORT_BIN)/recorl data prepare --reviews Fixtures/synthetic_reviews.json --min-reviews 2 --out $(REPORT_DIR)-data
+	$(REPORT_BIN)/recorl report --run $(REPORT_DIR) --compare $(REPORT_DIR)-compare --bench $(REPORT_DIR)-bench.json \
+		--data $(REPORT_DIR)-data --out $(REPORT_DIR)/report.html
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --screenshot=$(REPORT_DIR)/report.png \
+		--window-size=$(REPORT_WINDOW) file://$(abspath $(REPORT_DIR))/report.html
+	$(PYTHON) scripts/check_report_screenshot.py $(REPORT_DIR)/report.png --figures 7

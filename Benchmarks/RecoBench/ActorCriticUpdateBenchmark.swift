@@ -16,6 +16,9 @@ struct ActorCriticUpdateResult: Codable {
     /// Share of the update spent outside sgemm: `1 - floor / update`.
     let shareOutsideSgemm: Double
     let repetitions: Int
+    /// PyTorch's seconds for the same update here (the middle of `pyTorchMilliseconds`' range), nil
+    /// where it was not measured: the peer curve of `recorl report`'s throughput plot.
+    let peerSeconds: Double?
 
     static let batch = 256
     static let dimension = 64
@@ -136,7 +139,8 @@ struct ActorCriticUpdateResult: Codable {
         }
         let median = Timing.median(updates), floor = Timing.median(floors)
         return ActorCriticUpdateResult(algorithm: algorithm, actions: actions, updateSeconds: median, floorSeconds: floor,
-                                       shareOutsideSgemm: 1 - floor / median, repetitions: repetitions)
+                                       shareOutsideSgemm: 1 - floor / median, repetitions: repetitions,
+                                       peerSeconds: pyTorchMilliseconds[algorithm]?[actions].map { ($0.0 + $0.1) / 2e3 })
     }
 
     static func table(_ results: [ActorCriticUpdateResult]) -> String {

@@ -18,6 +18,12 @@ struct DQNUpdateResult: Codable {
     let targetKernelSeconds: Double
     let doubleTargetKernelSeconds: Double
     let repetitions: Int
+    /// PyTorch's seconds for the same update here (the middle of `pyTorchMilliseconds`' range), nil
+    /// where it was not measured: the peer curve of `recorl report`'s throughput plot.
+    let peerSeconds: Double?
+
+    /// PyTorch 2.15 on this machine with 2 threads (ms, low and high), for A = 10, 1000, 10000, 100000.
+    static let pyTorchMilliseconds: [Int: (Double, Double)] = [10: (2.4, 3.3), 1000: (7.4, 8.5), 10000: (56, 63), 100000: (707, 718)]
 
     static let batch = 256
     static let dimension = 64
@@ -67,7 +73,8 @@ struct DQNUpdateResult: Codable {
         let update = Timing.median(updates), floor = Timing.median(floors)
         return DQNUpdateResult(actions: actions, updateSeconds: update, floorSeconds: floor,
                                shareOutsideSgemm: 1 - floor / update, targetKernelSeconds: kernel(false),
-                               doubleTargetKernelSeconds: kernel(true), repetitions: repetitions)
+                               doubleTargetKernelSeconds: kernel(true), repetitions: repetitions,
+                               peerSeconds: pyTorchMilliseconds[actions].map { ($0.0 + $0.1) / 2e3 })
     }
 
     static func table(_ results: [DQNUpdateResult]) -> String {

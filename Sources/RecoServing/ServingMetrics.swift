@@ -20,8 +20,12 @@ public final class ServingMetrics: Sendable {
         .milliseconds(250), .milliseconds(500), .seconds(1),
     ]
 
-    /// An empty set of metrics.
-    public init() {}
+    /// A set of metrics whose fallback and feedback counters start at 0 (so they are scraped before the
+    /// first event).
+    public init() {
+        for reason in [FallbackReason.modelError, .latencyBudget] { fallbackCounter(reason) }
+        for outcome in ["joined", "expired"] { feedbackCounter(outcome) }
+    }
 
     /// Counts a request to `endpoint` answered with `status` after `duration`.
     func recordRequest(endpoint: String, status: Int, duration: Duration) {
@@ -35,17 +39,27 @@ public final class ServingMetrics: Sendable {
 
     /// Counts a decision the fallback made for `reason`.
     func recordFallback(_ reason: FallbackReason) {
+        fallbackCounter(reason).increment()
+    }
+
+    @discardableResult
+    private func fallbackCounter(_ reason: FallbackReason) -> Counter {
         registry.makeCounter(descriptor: .init(metricName: "recorl_serve_fallbacks", unitName: "total",
                                                helpText: "Decisions made by the fallback policy, by reason."),
-                             labels: [("reason", reason.rawValue)]).increment()
+                             labels: [("reason", reason.rawValue)])
+    }
+
+    @discardableResult
+    private func feedbackCounter(_ outcome: String) -> Counter {
+        registry.makeCounter(descriptor: .init(metricName: "recorl_serve_feedback", unitName: "total",
+                                               helpText: "Decisions closed by feedback (joined) or by their window (expired, default reward)."),
+                             labels: [("outcome", outcome)])
     }
 
     /// Counts a decision closed by feedback (`joined`) or by its window (`expired`), and the mean reward
     /// of `policy` (`mean`) after it.
     func recordClosed(outcome: String, policy: String, mean: Double) {
-        registry.makeCounter(descriptor: .init(metricName: "recorl_serve_feedback", unitName: "total",
-                                               helpText: "Decisions closed by feedback (joined) or by their window (expired, default reward)."),
-                             labels: [("outcome", outcome)]).increment()
+        feedbackCounter(outcome).increment()
         registry.makeCounter(descriptor: .init(metricName: "recorl_serve_rewards", unitName: "total",
                                                helpText: "Rewards counted (joined or defaulted), by policy."),
                              labels: [("policy", policy)]).increment()

@@ -1,4 +1,4 @@
-/// The settings of a decision service.
+/// The settings of a decision service (the latency budget is the `DecisionEngine`'s).
 public struct ServingConfiguration: Sendable {
     /// The address to listen on (`127.0.0.1` by default: loopback only).
     public var host: String
@@ -8,8 +8,6 @@ public struct ServingConfiguration: Sendable {
     public var feedbackWindow: Duration
     /// The reward of a decision whose window closes without feedback.
     public var defaultReward: Double
-    /// The longest the model may take before the fallback answers.
-    public var latencyBudget: Duration
     /// The largest request body accepted, in bytes; a larger one is answered with a 413.
     public var maximumBodyBytes: Int
     /// The most decisions pending at once; beyond it the oldest expires.
@@ -19,13 +17,11 @@ public struct ServingConfiguration: Sendable {
 
     /// Settings with the defaults of `recorl serve`.
     public init(host: String = "127.0.0.1", port: Int = 8080, feedbackWindow: Duration = .seconds(60),
-                defaultReward: Double = 0, latencyBudget: Duration = .milliseconds(50),
-                maximumBodyBytes: Int = 64 * 1024, pendingCapacity: Int = 100_000, sweepInterval: Duration? = nil) {
+                defaultReward: Double = 0, maximumBodyBytes: Int = 64 * 1024, pendingCapacity: Int = 100_000, sweepInterval: Duration? = nil) {
         self.host = host
         self.port = port
         self.feedbackWindow = feedbackWindow
         self.defaultReward = defaultReward
-        self.latencyBudget = latencyBudget
         self.maximumBodyBytes = maximumBodyBytes
         self.pendingCapacity = pendingCapacity
         // A tenth of the window (at least 10 ms, at most 1 s) keeps expiry close to the window's end.

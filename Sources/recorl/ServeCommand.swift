@@ -51,8 +51,7 @@ struct ServeCommand: ParsableCommand {
         let engine = try DecisionEngine(model: model, fallback: try fallback.make(for: environment),
                                         latencyBudget: .milliseconds(latencyBudgetMs))
         let service = DecisionService(engine: engine, configuration: ServingConfiguration(
-            host: host, port: port, feedbackWindow: .seconds(feedbackWindowSeconds), defaultReward: defaultReward,
-            latencyBudget: .milliseconds(latencyBudgetMs)))
+            host: host, port: port, feedbackWindow: .seconds(feedbackWindowSeconds), defaultReward: defaultReward))
         print("serving \(model.version) on \(environment.name) (fallback \(engine.fallback.version)) at http://\(host):\(port)")
         fflush(stdout)
         try Self.block(service)

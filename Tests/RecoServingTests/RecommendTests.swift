@@ -47,11 +47,11 @@ struct RecommendTests {
             #expect(abs((response.body["propensity"] as? Double ?? 0) - 1.0 / 3) < 1e-6)
             #expect((0..<3).contains(response.body["action"] as? Int ?? -1))
         }
-        let slow = try makeService(model: SlowPolicy(width: 3, delay: 0.5), latencyBudget: .milliseconds(20))
+        let slow = try makeService(model: SlowPolicy(width: 3, delay: 3), latencyBudget: .milliseconds(20))
         try await live(slow) { client in
             let start = ContinuousClock.now
             let response = try await post(client, "/v1/recommend", #"{"features": [1, 2, 3]}"#)
-            #expect(ContinuousClock.now - start < .milliseconds(400), "answered without waiting for the model")
+            #expect(ContinuousClock.now - start < .seconds(2), "answered without waiting for the model")
             #expect(response.status == 200)
             #expect(response.body["policy"] as? String == "fallback")
             let metrics = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }

@@ -16,7 +16,7 @@ func makeService(model: Policy = ArgmaxPolicy(width: 3), window: Duration = .sec
     let engine = try DecisionEngine(model: ServedPolicy(policy: model, version: "test-1", actionNames: names),
                                     fallback: fallback, latencyBudget: latencyBudget)
     return DecisionService(engine: engine, configuration: ServingConfiguration(
-        host: "127.0.0.1", port: 0, feedbackWindow: window, defaultReward: defaultReward, latencyBudget: latencyBudget,
+        host: "127.0.0.1", port: 0, feedbackWindow: window, defaultReward: defaultReward,
         maximumBodyBytes: maximumBodyBytes))
 }
 

@@ -29,6 +29,9 @@ struct ServeCommand: ParsableCommand {
 
     mutating func validate() throws {
         try Bounds.requirePath(checkpoint, flag: "--checkpoint")
+        if let envConfig = environmentData.envConfig {
+            throw ValidationError("--env-config: \(envConfig) is fixed by the checkpoint (it records its settings); expected no --env-config")
+        }
         if host.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("--host: \"\(host)\" is not valid; expected an address such as 127.0.0.1")
         }

@@ -16,6 +16,8 @@ import Testing
                                        naming: ["--latency-budget-ms", "expected"])
         try command.expectCleanFailure(["serve", "--checkpoint", "c", "--fallback", "oracle"],
                                        naming: ["--fallback", "oracle"])
+        try command.expectCleanFailure(["serve", "--checkpoint", "c", "--data", "d", "--env-config", "e.json"],
+                                       naming: ["--env-config", "e.json", "expected"])
     }
 
     @Test func servesUntilSIGTERM() throws {

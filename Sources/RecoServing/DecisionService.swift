@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import RecoTensor
 
 /// The HTTP decision service: `POST /v1/recommend`, `POST /v1/feedback`, `GET /healthz` and
 /// `GET /metrics` over a `DecisionEngine`, with the pending decisions and metrics it keeps.

@@ -15,11 +15,16 @@ let package = Package(
         .library(name: "RecoData", targets: ["RecoData"]),
         .library(name: "RecoRL", targets: ["RecoRL"]),
         .library(name: "RecoExperiments", targets: ["RecoExperiments"]),
+        // The HTTP decision service (Hummingbird), a product of its own so that embedders of RecoEngine don't build it.
+        .library(name: "RecoServing", targets: ["RecoServing"]),
         .executable(name: "recorl", targets: ["recorl"]),
         .executable(name: "recorl-bench", targets: ["RecoBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -47,10 +52,20 @@ let package = Package(
             name: "RecoExperiments",
             dependencies: ["RecoRL", "RecoSimulators", "RecoData", "RecoEvaluation", "RecoEnvironments", "RecoNetworks", "RecoTensor"]
         ),
+        // `recorl serve`: decisions over HTTP, feedback joined to them, a safe fallback, Prometheus metrics.
+        .target(
+            name: "RecoServing",
+            dependencies: [
+                "RecoExperiments", "RecoEvaluation", "RecoEnvironments", "RecoTensor",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "recorl",
             dependencies: [
-                "RecoExperiments", "RecoRL", "RecoSimulators", "RecoEvaluation", "RecoEnvironments", "RecoNetworks", "RecoTensor",
+                "RecoServing", "RecoExperiments", "RecoRL", "RecoSimulators", "RecoEvaluation", "RecoEnvironments", "RecoNetworks", "RecoTensor",
                 "RecoData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -71,6 +86,10 @@ let package = Package(
         .testTarget(name: "RecoRLTests", dependencies: [
             "RecoRL", "RecoTestSupport", "RecoSimulators", "RecoEnvironments", "RecoEvaluation", "RecoExperiments",
             "RecoNetworks", "RecoTensor", "RecoData",
+        ]),
+        .testTarget(name: "RecoServingTests", dependencies: [
+            "RecoServing", "RecoExperiments", "RecoEvaluation", "RecoEnvironments", "RecoTensor",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "RecoDataTests", dependencies: ["RecoData", "RecoTensor", "CZlib"]),
         // Runs the built `recorl` executable on bad input (build with --build-tests first).

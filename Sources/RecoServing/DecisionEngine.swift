@@ -1,0 +1,134 @@
+import Foundation
+import RecoEnvironments
+import RecoTensor
+
+/// Why the fallback policy answered instead of the model.
+public enum FallbackReason: String, Error, Sendable {
+    /// The model threw.
+    case modelError = "model_error"
+    /// The model had not answered within the latency budget.
+    case latencyBudget = "latency_budget"
+}
+
+/// One decision: the action, its propensity and the policy that made it.
+public struct Decision: Sendable {
+    /// Index of the chosen action.
+    public var action: Int
+    /// Probability of the action under the policy that chose it.
+    public var propensity: Float
+    /// Every action's score, when asked for and the policy has scores.
+    public var scores: [Float]?
+    /// Which policy answered: the model, or the fallback and why.
+    public var fallbackReason: FallbackReason?
+    /// The policy that answered.
+    public var served: ServedPolicy
+}
+
+/// Decides with the model policy under a latency budget, and with the fallback policy when the model
+/// throws or is late.
+///
+/// The model acts on a batch of one row on a worker thread (a `DispatchQueue`), through a pooled
+/// workspace; if it has not answered within the budget the fallback's answer is returned at once and
+/// the model's late answer is discarded. Randomness (for exploring policies) comes from a generator
+/// made for the decision: stream `stream` of the engine's seed.
+public final class DecisionEngine: Sendable {
+    /// The policy that answers while it is healthy.
+    public let model: ServedPolicy
+    /// The policy that answers when the model throws or is late.
+    public let fallback: ServedPolicy
+    /// The longest the model may take.
+    public let latencyBudget: Duration
+    private let seed: UInt64
+    private let workspaces: WorkspacePool
+    private let queue = DispatchQueue(label: "RecoServing.model", attributes: .concurrent)
+
+    /// An engine over `model` and `fallback`; throws `PolicyError.shapeMismatch` unless the two take the
+    /// same observations and actions.
+    public init(model: ServedPolicy, fallback: ServedPolicy, latencyBudget: Duration, seed: UInt64 = 0) throws {
+        guard fallback.policy.observationWidth == model.policy.observationWidth,
+              fallback.policy.actionCount == model.policy.actionCount else {
+            throw PolicyError.shapeMismatch(
+                field: "fallback", value: "\(fallback.policy.observationWidth) features, \(fallback.policy.actionCount) actions",
+                expected: "\(model.policy.observationWidth) features, \(model.policy.actionCount) actions, as the model")
+        }
+        self.model = model
+        self.fallback = fallback
+        self.latencyBudget = latencyBudget
+        self.seed = seed
+        workspaces = WorkspacePool(observationWidth: model.policy.observationWidth, actionCount: model.policy.actionCount)
+    }
+
+    /// Width of the observations both policies take.
+    public var observationWidth: Int { model.policy.observationWidth }
+
+    /// The decision for `features` (`observationWidth` finite values, checked by the caller), with
+    /// every action's score when `explain`. Throws only when the fallback itself throws.
+    public func decide(_ features: [Float], explain: Bool, stream: UInt64) async throws -> Decision {
+        switch await decideWithModel(features, explain: explain, stream: stream) {
+        case let .success(decision):
+            return decision
+        case let .failure(reason):
+            var decision = try choose(fallback, features, explain: explain, stream: stream)
+            decision.fallbackReason = reason
+            return decision
+        }
+    }
+
+    private func decideWithModel(_ features: [Float], explain: Bool, stream: UInt64) async -> Result<Decision, FallbackReason> {
+        let answer = Once<Result<Decision, FallbackReason>>()
+        return await withCheckedContinuation { continuation in
+            answer.onFirst = { continuation.resume(returning: $0) }
+            queue.async { [self] in
+                do {
+                    answer.offer(.success(try choose(model, features, explain: explain, stream: stream)))
+                } catch {
+                    answer.offer(.failure(.modelError))
+                }
+            }
+            let budget = latencyBudget.components
+            let nanoseconds = Int(min(budget.seconds, 1 << 30)) * 1_000_000_000 + Int(budget.attoseconds / 1_000_000_000)
+            queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { answer.offer(.failure(.latencyBudget)) }
+        }
+    }
+
+    private func choose(_ served: ServedPolicy, _ features: [Float], explain: Bool, stream: UInt64) throws -> Decision {
+        guard features.count == served.policy.observationWidth else {
+            throw PolicyError.shapeMismatch(field: "features", value: "\(features.count) values",
+                                            expected: "\(served.policy.observationWidth) (the policy's observation width)")
+        }
+        return try workspaces.withWorkspace { workspace in
+            let row = workspace.observation.view
+            features.withUnsafeBufferPointer { row.base.update(from: $0.baseAddress!, count: features.count) }
+            var generator = RandomGenerator(seed: seed, stream: stream)
+            try served.policy.act(row, into: workspace.action, logProbabilities: workspace.logProbability, using: &generator)
+            var scores: [Float]?
+            if explain, served.policy.scoreKind != nil {
+                try served.policy.scores(row, into: workspace.scores.view)
+                scores = workspace.scores.toArray()
+            }
+            let action = Int(workspace.action[0])
+            guard (0..<served.policy.actionCount).contains(action) else {
+                throw PolicyError.shapeMismatch(field: "action", value: "\(action)",
+                                                expected: "an index in 0..<\(served.policy.actionCount)")
+            }
+            let logProbability = workspace.logProbability[0]
+            return Decision(action: action, propensity: logProbability.isFinite ? exp(logProbability) : 0,
+                            scores: scores, fallbackReason: nil, served: served)
+        }
+    }
+}
+
+/// The first of several offered values, handed to `onFirst` once; later offers are dropped. Thread-safe.
+private final class Once<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+    var onFirst: (Value) -> Void = { _ in }
+
+    func offer(_ value: Value) {
+        let first = lock.withLock {
+            defer { done = true }
+            return !done
+        }
+        if first { onFirst(value) }
+    }
+}

@@ -1,0 +1,20 @@
+import Foundation
+import RecoExperiments
+
+extension ServedPolicy {
+    /// The greedy policy of the agent saved at `checkpoint` (`SavedAgent.load`, with `dataset` for an
+    /// environment over data), with its environment's action names, and that environment. Its version
+    /// is the algorithm and a hash of the checkpoint's bytes (`dqn-1f3a...`), so a new checkpoint gets a
+    /// new version. Throws `ExperimentError` naming `--checkpoint` when the file is missing or does not fit.
+    public static func model(checkpoint: String, dataset: String? = nil) throws -> (policy: ServedPolicy, environment: EnvironmentEntry) {
+        let (agent, environment) = try SavedAgent.load(checkpoint, dataset: dataset)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: checkpoint))
+        let version = "\(agent.algorithm)-" + String(fnv1a(bytes), radix: 16)
+        return (try ServedPolicy(policy: agent.greedyPolicy, version: version, actionNames: environment.actionNames), environment)
+    }
+
+    /// 64-bit FNV-1a hash of `bytes`.
+    static func fnv1a(_ bytes: Data) -> UInt64 {
+        bytes.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
+    }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import RecoServing
+
+extension FallbackPolicy: ExpressibleByArgument {}
+
+/// `recorl serve`: decisions of a saved agent's greedy policy over HTTP, with feedback joined to them,
+/// a safe fallback and Prometheus metrics (`RecoServing.DecisionService`).
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve a saved policy over HTTP: POST /v1/recommend, POST /v1/feedback, GET /healthz, GET /metrics.")
+
+    @Option(help: "Checkpoint written by `recorl train`.") var checkpoint: String
+    @OptionGroup var environmentData: EnvironmentDataOptions
+    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
+    @Option(parsing: .unconditional, help: "Port to listen on (0: any free port).") var port: Int = 8080
+    @Option(parsing: .unconditional, help: "Seconds a decision waits for its feedback before it gets the default reward.")
+    var feedbackWindowSeconds: Double = 60
+    @Option(parsing: .unconditional, help: "Reward of a decision whose window closes without feedback.") var defaultReward: Double = 0
+    @Option(help: "Policy answering when the model throws or is late: \(FallbackPolicy.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var fallback: FallbackPolicy = .bestFixed
+    @Option(parsing: .unconditional, help: "Milliseconds the model may take before the fallback answers.") var latencyBudgetMs: Double = 50
+
+    /// The longest feedback window: one day.
+    static let maximumWindowSeconds = 86_400.0
+    /// The largest latency budget: one minute.
+    static let maximumBudgetMilliseconds = 60_000.0
+
+    mutating func validate() throws {
+        try Bounds.requirePath(checkpoint, flag: "--checkpoint")
+        if let envConfig = environmentData.envConfig {
+            throw ValidationError("--env-config: \(envConfig) is fixed by the checkpoint (it records its settings); expected no --env-config")
+        }
+        if host.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--host: \"\(host)\" is not valid; expected an address such as 127.0.0.1")
+        }
+        guard (0...65_535).contains(port) else {
+            throw ValidationError("--port: \(port) is not valid; expected a port in 0...65535")
+        }
+        guard feedbackWindowSeconds.isFinite, feedbackWindowSeconds > 0, feedbackWindowSeconds <= Self.maximumWindowSeconds else {
+            throw ValidationError("--feedback-window-seconds: \(feedbackWindowSeconds) is not valid; expected seconds in (0, \(Int(Self.maximumWindowSeconds))]")
+        }
+        guard defaultReward.isFinite else {
+            throw ValidationError("--default-reward: \(defaultReward) is not valid; expected a finite number")
+        }
+        guard latencyBudgetMs.isFinite, latencyBudgetMs > 0, latencyBudgetMs <= Self.maximumBudgetMilliseconds else {
+            throw ValidationError("--latency-budget-ms: \(latencyBudgetMs) is not valid; expected milliseconds in (0, \(Int(Self.maximumBudgetMilliseconds))]")
+        }
+    }
+
+    func run() throws {
+        let (model, environment) = try ServedPolicy.model(checkpoint: checkpoint, dataset: environmentData.data)
+        let engine = try DecisionEngine(model: model, fallback: try fallback.make(for: environment),
+                                        latencyBudget: .milliseconds(latencyBudgetMs))
+        let service = DecisionService(engine: engine, configuration: ServingConfiguration(
+            host: host, port: port, feedbackWindow: .seconds(feedbackWindowSeconds), defaultReward: defaultReward))
+        print("serving \(model.version) on \(environment.name) (fallback \(engine.fallback.version)) at http://\(host):\(port)")
+        fflush(stdout)
+        try Self.block(service)
+    }
+
+    /// Runs `service` until SIGINT or SIGTERM shut it down gracefully, and rethrows its error.
+    private static func block(_ service: DecisionService) throws {
+        let outcome = Outcome()
+        let finished = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                try await service.run()
+            } catch {
+                outcome.error = error
+            }
+            finished.signal()
+        }
+        finished.wait()
+        if let error = outcome.error { throw error }
+    }
+
+    /// The error the application ended with, written before the semaphore is signalled and read after.
+    private final class Outcome: @unchecked Sendable {
+        var error: Error?
+    }
+}

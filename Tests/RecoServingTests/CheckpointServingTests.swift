@@ -1,0 +1,45 @@
+import Foundation
+import HummingbirdTesting
+import RecoExperiments
+import RecoServing
+import Testing
+
+@Suite("Serving a trained checkpoint")
+struct CheckpointServingTests {
+    @Test("a marketing DQN checkpoint serves its greedy policy, with the best fixed action as fallback")
+    func marketing() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("recoserving-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var request = TrainingRequest()
+        request.steps = 3_000
+        request.copies = 4
+        request.evaluationEpisodes = 8
+        request.output = directory.path
+        _ = try Experiment().train(request)
+        let checkpoint = directory.appendingPathComponent("checkpoint.safetensors").path
+
+        let (model, environment) = try ServedPolicy.model(checkpoint: checkpoint)
+        #expect(model.version.hasPrefix("dqn-"))
+        #expect(model.actionNames == environment.actionNames)
+        let fallback = try FallbackPolicy.bestFixed.make(for: environment, episodes: 20)
+        #expect(fallback.version.hasPrefix("best-fixed:"))
+        let engine = try DecisionEngine(model: model, fallback: fallback, latencyBudget: .seconds(5))
+        let service = DecisionService(engine: engine, configuration: ServingConfiguration(port: 0))
+        let features = Array(repeating: "0.5", count: engine.observationWidth).joined(separator: ", ")
+        try await live(service) { client in
+            let response = try await post(client, "/v1/recommend", #"{"features": [\#(features)], "explain": true}"#)
+            #expect(response.status == 200)
+            let action = try #require(response.body["action"] as? Int)
+            #expect(environment.actionNames.indices.contains(action))
+            #expect(response.body["actionName"] as? String == environment.actionNames[action])
+            #expect(response.body["policy"] as? String == "model")
+            #expect(response.body["propensity"] as? Double == 1)
+            #expect((response.body["scores"] as? [Double])?.count == environment.actionNames.count)
+        }
+    }
+
+    @Test("a missing checkpoint is an error naming --checkpoint")
+    func missing() {
+        #expect(throws: ExperimentError.self) { _ = try ServedPolicy.model(checkpoint: "/nonexistent/checkpoint.safetensors") }
+    }
+}

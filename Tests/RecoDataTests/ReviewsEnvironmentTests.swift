@@ -195,16 +195,6 @@ final class FixedScoresPolicy: Policy, @unchecked Sendable {
         }
     }
 
-    @Test func topIndicesMatchASortedReference() {
-        var generator = RandomGenerator(seed: 3)
-        let scores = (0..<50).map { _ in Float(generator.index(below: 10)) }
-        let reference = scores.indices.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
-        for k in [1, 7, 50, 60] {
-            let top = scores.withUnsafeBufferPointer { ReviewRankingEvaluation.topIndices($0.baseAddress!, count: 50, k: k) }
-            #expect(top == Array(reference.prefix(k)))
-        }
-    }
-
     @Test func aSnapshotRestoresEveryCopyAndRefusesAnotherDataset() throws {
         let timelines = try TinyReviews.timelines()
         let copy = try ReviewsEnvironment(timelines: timelines, users: [0, 1], settings: TinyReviews.settings())

@@ -40,7 +40,8 @@ public enum ReviewRankingEvaluation {
         let batch = max(1, min(256, (1 << 22) / timelines.itemCount))
         let observations = Matrix(rows: batch, columns: layout.width)
         let scores = Matrix(rows: batch, columns: timelines.itemCount)
-        let listLength = max(k, settings.slateSize)
+        let listLength = min(max(k, settings.slateSize), timelines.itemCount)
+        var ranked = [Int32](repeating: 0, count: batch * listLength)
         var pending: [(user: Int, position: Int)] = []
         pending.reserveCapacity(batch)
         var totalReturn = 0.0, decisions = 0
@@ -49,16 +50,22 @@ public enum ReviewRankingEvaluation {
             guard !pending.isEmpty else { return }
             let view = observations.view.rows(0..<pending.count), output = scores.view.rows(0..<pending.count)
             try policy.scores(view, into: output)
+            // NaN ranks below every number.
+            for r in 0..<pending.count {
+                let scores = output.rowPointer(r)
+                for a in 0..<timelines.itemCount where scores[a].isNaN { scores[a] = -.infinity }
+            }
+            ranked.withUnsafeMutableBufferPointer { Kernels.topK(output, k: listLength, indices: $0.baseAddress!) }
             for (row, decision) in pending.enumerated() {
-                let ranked = topIndices(output.rowPointer(row), count: timelines.itemCount, k: listLength)
+                let list = ranked[(row * listLength)..<((row + 1) * listLength)].map(Int.init)
                 var relevant: [Int: Double] = [:]
                 let rows = timelines.userRows[decision.user]
                 let first = rows.lowerBound + decision.position
                 for review in first..<min(rows.upperBound, first + settings.horizon) where relevant[Int(timelines.item[review])] == nil {
                     relevant[Int(timelines.item[review])] = Double(max(timelines.gain(ofRow: review, settings.rewardWeight), 1e-6))
                 }
-                try ranking.add(ranked: Array(ranked.prefix(k)), relevant: relevant)
-                for item in ranked.prefix(settings.slateSize) {
+                try ranking.add(ranked: Array(list.prefix(k)), relevant: relevant)
+                for item in list.prefix(settings.slateSize) {
                     totalReturn += Double(timelines.reward(of: Int32(item), user: decision.user, position: decision.position,
                                                            horizon: settings.horizon, weight: settings.rewardWeight))
                 }
@@ -80,27 +87,5 @@ public enum ReviewRankingEvaluation {
         return ReviewRankingReport(k: k, users: walked, decisions: decisions, metrics: ranking.means,
                                    itemCoverage: ranking.itemCoverage, longTailShare: ranking.longTailShare,
                                    meanReturn: walked > 0 ? totalReturn / Double(walked) : 0)
-    }
-
-    /// The indices of the `k` largest of `count` scores, best first (ties: the lower index first; NaN
-    /// ranks below every number).
-    static func topIndices(_ scores: UnsafePointer<Float>, count: Int, k: Int) -> [Int] {
-        let k = min(k, count)
-        var best: [Int] = []
-        best.reserveCapacity(k + 1)
-        func better(_ a: Int, _ b: Int) -> Bool {
-            let x = scores[a], y = scores[b]
-            if x.isNaN { return false }
-            if y.isNaN { return true }
-            return x > y || (x == y && a < b)
-        }
-        for index in 0..<count {
-            if best.count == k, let last = best.last, !better(index, last) { continue }
-            var slot = best.count
-            while slot > 0 && better(index, best[slot - 1]) { slot -= 1 }
-            best.insert(index, at: slot)
-            if best.count > k { best.removeLast() }
-        }
-        return best
     }
 }

@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "RecoServing",
             dependencies: [
-                "RecoExperiments", "RecoEvaluation", "RecoEnvironments", "RecoTensor",
+                "RecoExperiments", "RecoRL", "RecoEvaluation", "RecoEnvironments", "RecoTensor",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -88,7 +88,7 @@ let package = Package(
             "RecoNetworks", "RecoTensor", "RecoData",
         ]),
         .testTarget(name: "RecoServingTests", dependencies: [
-            "RecoServing", "RecoExperiments", "RecoEvaluation", "RecoEnvironments", "RecoTensor",
+            "RecoServing", "RecoExperiments", "RecoRL", "RecoEvaluation", "RecoEnvironments", "RecoTensor",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "RecoDataTests", dependencies: ["RecoData", "RecoTensor", "CZlib"]),

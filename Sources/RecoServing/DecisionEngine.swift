@@ -24,7 +24,7 @@ public struct Decision: Sendable {
     public var served: ServedPolicy
 }
 
-/// Decides with the model policy under a latency budget, and with the fallback policy when the model
+/// Decides with a model policy under a latency budget, and with the fallback policy when the model
 /// throws or is late.
 ///
 /// The model acts on a batch of one row on a worker thread (a `DispatchQueue`), through a pooled
@@ -32,7 +32,7 @@ public struct Decision: Sendable {
 /// the model's late answer is discarded. Randomness (for exploring policies) comes from a generator
 /// made for the decision: stream `stream` of the engine's seed.
 public final class DecisionEngine: Sendable {
-    /// The policy that answers while it is healthy.
+    /// The policy the service starts with as production (`PolicyVersions` says which answers now).
     public let model: ServedPolicy
     /// The policy that answers when the model throws or is late.
     public let fallback: ServedPolicy
@@ -61,10 +61,14 @@ public final class DecisionEngine: Sendable {
     /// Width of the observations both policies take.
     public var observationWidth: Int { model.policy.observationWidth }
 
-    /// The decision for `features` (`observationWidth` finite values, checked by the caller), with
-    /// every action's score when `explain`. Throws only when the fallback itself throws.
-    public func decide(_ features: [Float], explain: Bool, stream: UInt64) async throws -> Decision {
-        switch await decideWithModel(features, explain: explain, stream: stream) {
+    /// The decision of `served` (any version taking the model's observations and actions) for
+    /// `features` (`observationWidth` finite values, checked by the caller), with every action's score
+    /// when `explain`. Throws only when the fallback itself throws.
+    public func decide(_ features: [Float], with served: ServedPolicy, explain: Bool, stream: UInt64) async throws -> Decision {
+        if served.version == fallback.version {
+            return try choose(fallback, features, explain: explain, stream: stream)
+        }
+        switch await decideWithModel(served, features, explain: explain, stream: stream) {
         case let .success(decision):
             return decision
         case let .failure(reason):
@@ -74,7 +78,7 @@ public final class DecisionEngine: Sendable {
         }
     }
 
-    private func decideWithModel(_ features: [Float], explain: Bool, stream: UInt64) async -> Result<Decision, FallbackReason> {
+    private func decideWithModel(_ model: ServedPolicy, _ features: [Float], explain: Bool, stream: UInt64) async -> Result<Decision, FallbackReason> {
         let answer = Once<Result<Decision, FallbackReason>>()
         return await withCheckedContinuation { continuation in
             answer.onFirst = { continuation.resume(returning: $0) }

@@ -1,35 +1,72 @@
 import Foundation
 import Hummingbird
 
-/// The HTTP decision service: `POST /v1/recommend`, `POST /v1/feedback`, `GET /healthz` and
-/// `GET /metrics` over a `DecisionEngine`, with the pending decisions and metrics it keeps.
+/// The HTTP decision service over a `DecisionEngine`: decisions (`POST /v1/recommend`), their feedback
+/// (`POST /v1/feedback`), policy versions and their roll-out (`/v1/policies`), `GET /healthz` and
+/// `GET /metrics`, with the pending decisions, versions and metrics it keeps.
 ///
 /// Bad input never traps and never gets a 5xx: it is answered with a 4xx and a JSON error naming the
 /// field, the value and what was expected (`ServingError`).
 public final class DecisionService: Sendable {
-    /// The model, the fallback and the latency budget.
+    /// The fallback, the latency budget and the workspaces decisions are made in.
     public let engine: DecisionEngine
     /// The settings the service was made with.
     public let configuration: ServingConfiguration
+    /// Which version answers whom: production, the candidate being rolled out, the fallback.
+    public let versions: PolicyVersions
     /// The decisions waiting for their feedback.
     public let decisions: PendingDecisions
     /// The service's Prometheus metrics.
-    public let metrics = ServingMetrics()
+    public let metrics: ServingMetrics
+    /// Learns from joined feedback and publishes new production versions; nil when it is off.
+    public let onlineLearning: OnlineLearning?
+    private let loadCandidate: (@Sendable (String) throws -> ServedPolicy)?
 
-    /// A service deciding with `engine` under `configuration`.
-    public init(engine: DecisionEngine, configuration: ServingConfiguration) {
+    /// A service deciding with `engine` (its model is the first production version) under
+    /// `configuration`. `loadCandidate` turns a checkpoint path of `POST /v1/policies` into a served
+    /// policy (nil: the endpoint answers 404); `onlineLearning`, when given, sees every decision and
+    /// closing and publishes versions into `versions`. Throws a `ServingError` for invalid rollout settings.
+    public init(engine: DecisionEngine, configuration: ServingConfiguration,
+                loadCandidate: (@Sendable (String) throws -> ServedPolicy)? = nil,
+                onlineLearning: OnlineLearning? = nil) throws {
+        try configuration.rollout.validate()
+        let metrics = ServingMetrics()
+        let versions = PolicyVersions(production: engine.model, fallback: engine.fallback, settings: configuration.rollout,
+                                      metrics: metrics)
         self.engine = engine
         self.configuration = configuration
+        self.metrics = metrics
+        self.versions = versions
+        self.loadCandidate = loadCandidate
+        self.onlineLearning = onlineLearning
         decisions = PendingDecisions(window: configuration.feedbackWindow, defaultReward: configuration.defaultReward,
-                                     capacity: max(1, configuration.pendingCapacity), metrics: metrics)
+                                     capacity: max(1, configuration.pendingCapacity)) { closed in
+            let means = versions.recordReward(closed.reward, version: closed.version, role: closed.role)
+            metrics.recordClosed(outcome: closed.outcome == .joined ? "joined" : "expired", policy: closed.role.rawValue,
+                                 mean: means.role, version: closed.version, versionMean: means.version)
+            onlineLearning?.observe(closed)
+        }
+        onlineLearning?.start(publishingInto: versions, metrics: metrics)
     }
 
-    /// The router of the four endpoints (every error answered as JSON and every request counted).
+    /// The router of every endpoint (every error answered as JSON and every request counted).
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.post("/v1/recommend") { request, _ in try await self.recommend(request) }
         router.post("/v1/feedback") { request, _ in try await self.feedback(request) }
+        router.get("/v1/policies") { _, _ in JSONResponse.make(status: .ok, PolicyListResponse(policies: self.versions.summaries())) }
+        router.post("/v1/policies") { request, _ in try await self.addCandidate(request) }
+        router.patch("/v1/policies/:version") { request, context in
+            let share = try RequestDecoding.decode(ShareRequest.self, from: try await self.collect(request)).share
+            return JSONResponse.make(status: .ok, try self.versions.setShare(share, of: try Self.version(context)))
+        }
+        router.post("/v1/policies/:version/promote") { _, context in
+            JSONResponse.make(status: .ok, try self.versions.promote(try Self.version(context)))
+        }
+        router.post("/v1/policies/:version/rollback") { _, context in
+            JSONResponse.make(status: .ok, try self.versions.rollback(try Self.version(context)))
+        }
         router.get("/healthz") { _, _ in JSONResponse.make(status: .ok, ["status": "ok"]) }
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -48,8 +85,9 @@ public final class DecisionService: Sendable {
     }
 
     /// Runs the application until SIGINT or SIGTERM, then shuts it down gracefully (in-flight requests
-    /// are answered first).
+    /// are answered first) and stops online learning.
     public func run() async throws {
+        defer { onlineLearning?.stop() }
         try await makeApplication().runService()
     }
 
@@ -61,21 +99,25 @@ public final class DecisionService: Sendable {
         }
         let features = try RequestDecoding.finiteFloats(body.features, field: "features")
         let event = UUID()
-        // The event's own generator: its stream is the id's first 8 bytes.
+        // The event's own generator: its stream is the id's first 8 bytes (also the routing key of a
+        // request that names no user).
         let stream = withUnsafeBytes(of: event.uuid) { $0.loadUnaligned(as: UInt64.self) }
+        let route = versions.route(key: body.user.map(TrafficSplit.key(user:)) ?? stream)
         let decision: Decision
         do {
-            decision = try await engine.decide(features, explain: body.explain ?? false, stream: stream)
+            decision = try await engine.decide(features, with: route.served, explain: body.explain ?? false, stream: stream)
         } catch {
             throw ServingError(.internalServerError, expected: "the fallback policy to answer (it threw \(error))")
         }
-        let policy = decision.fallbackReason == nil ? "model" : "fallback"
+        let role = decision.fallbackReason == nil ? route.role : .fallback
         if let reason = decision.fallbackReason { metrics.recordFallback(reason) }
         let eventId = event.uuidString.lowercased()
-        decisions.add(eventId, policy: policy)
+        versions.recordDecision(version: decision.served.version)
+        onlineLearning?.observe(eventId: eventId, user: body.user, features: features, action: decision.action)
+        decisions.add(eventId, role: role, version: decision.served.version)
         return JSONResponse.make(status: .ok, RecommendResponse(
             eventId: eventId, action: decision.action, actionName: decision.served.actionNames[decision.action],
-            propensity: decision.propensity, policy: policy, policyVersion: decision.served.version,
+            propensity: decision.propensity, policy: role.rawValue, policyVersion: decision.served.version,
             scores: decision.scores, scoreKind: decision.scores == nil ? nil : decision.served.policy.scoreKind?.rawValue))
     }
 
@@ -84,6 +126,7 @@ public final class DecisionService: Sendable {
         guard body.reward.isFinite else {
             throw ServingError(.unprocessableContent, field: "reward", value: "\(body.reward)", expected: "a finite number")
         }
+        if body.terminal == true { onlineLearning?.markTerminal(body.eventId) }
         switch decisions.join(body.eventId, reward: body.reward) {
         case .joined:
             return JSONResponse.make(status: .ok, FeedbackResponse(joined: true))
@@ -97,6 +140,41 @@ public final class DecisionService: Sendable {
             throw ServingError(.conflict, field: "eventId", value: body.eventId,
                                expected: "one feedback per decision (this one already has its reward)")
         }
+    }
+
+    private func addCandidate(_ request: Request) async throws -> Response {
+        let body = try RequestDecoding.decode(CandidateRequest.self, from: try await collect(request))
+        guard let loadCandidate else {
+            throw ServingError(.notFound, field: "route", value: "POST /v1/policies",
+                               expected: "a service started with a checkpoint loader (recorl serve has one)")
+        }
+        guard body.share.isFinite, body.share > 0, body.share <= 1 else {
+            throw ServingError(.unprocessableContent, field: "share", value: "\(body.share)", expected: "a share in (0, 1]")
+        }
+        guard FileManager.default.fileExists(atPath: body.checkpoint) else {
+            throw ServingError(.notFound, field: "checkpoint", value: body.checkpoint, expected: "a checkpoint file on the server")
+        }
+        // Loading reads and checks a file: off the event loop.
+        let served: ServedPolicy = try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                do {
+                    continuation.resume(returning: try loadCandidate(body.checkpoint))
+                } catch let error as ServingError {
+                    continuation.resume(throwing: error)
+                } catch {
+                    continuation.resume(throwing: ServingError(.unprocessableContent, field: "checkpoint", value: body.checkpoint,
+                                                               expected: "a checkpoint this service can serve (\(error))"))
+                }
+            }
+        }
+        return JSONResponse.make(status: .created, try versions.addCandidate(served, share: body.share))
+    }
+
+    private static func version(_ context: BasicRequestContext) throws -> String {
+        guard let version = context.parameters.get("version") else {
+            throw ServingError(.notFound, field: "version", value: "", expected: "a version in the path")
+        }
+        return version.removingPercentEncoding ?? version
     }
 
     private func collect(_ request: Request) async throws -> Data {

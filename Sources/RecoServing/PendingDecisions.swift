@@ -12,16 +12,30 @@ public enum FeedbackOutcome: Equatable, Sendable {
     case alreadyJoined
 }
 
+/// A decision whose reward is settled: joined feedback, or the default reward when its window closed.
+public struct ClosedDecision: Sendable {
+    public var eventId: String
+    /// The role of the policy that decided (production, candidate or fallback).
+    public var role: PolicyRole
+    /// The version of the policy that decided.
+    public var version: String
+    public var reward: Double
+    /// `.joined` or `.expired`.
+    public var outcome: FeedbackOutcome
+}
+
 /// The decisions waiting for their feedback, in memory, thread-safe and bounded.
 ///
 /// A decision is pending for `window` after it is made; feedback within it is joined. When the window
 /// closes (`expire(now:)`, run by the sweeper and before every join) the decision gets the default
 /// reward. At most `capacity` decisions are pending: a new one beyond that expires the oldest at once.
 /// The ids of the last `capacity` closed decisions are remembered, so late or repeated feedback is told
-/// apart from an unknown id.
+/// apart from an unknown id. Every closing is handed to `onClose` (under the store's lock, in the order
+/// of closing: it must be quick and must not call back into the store).
 public final class PendingDecisions: @unchecked Sendable {
     private struct Pending {
-        var policy: String
+        var role: PolicyRole
+        var version: String
         var deadline: ContinuousClock.Instant
     }
 
@@ -31,34 +45,34 @@ public final class PendingDecisions: @unchecked Sendable {
     public let defaultReward: Double
     /// The most decisions pending (and closed ones remembered) at once.
     public let capacity: Int
-    private let metrics: ServingMetrics
+    private let onClose: @Sendable (ClosedDecision) -> Void
     private let lock = NSLock()
     private var pending: [String: Pending] = [:]
     private var pendingOrder = FIFO()
     private var closed: [String: FeedbackOutcome] = [:]
     private var closedOrder = FIFO()
-    private var rewardTotals: [String: (sum: Double, count: Int)] = [:]
 
-    /// An empty store whose closings are counted in `metrics`.
-    public init(window: Duration, defaultReward: Double, capacity: Int = 100_000, metrics: ServingMetrics) {
+    /// An empty store whose closings are handed to `onClose`.
+    public init(window: Duration, defaultReward: Double, capacity: Int = 100_000,
+                onClose: @escaping @Sendable (ClosedDecision) -> Void) {
         precondition(capacity >= 1, "a store of no decisions")
         self.window = window
         self.defaultReward = defaultReward
         self.capacity = capacity
-        self.metrics = metrics
+        self.onClose = onClose
     }
 
     /// Number of decisions waiting for feedback.
     public var pendingCount: Int { lock.withLock { pending.count } }
 
-    /// Records decision `eventId` of `policy` (`model` or `fallback`), made at `now`.
-    public func add(_ eventId: String, policy: String, now: ContinuousClock.Instant = .now) {
+    /// Records decision `eventId` of policy `version` in `role`, made at `now`.
+    public func add(_ eventId: String, role: PolicyRole, version: String, now: ContinuousClock.Instant = .now) {
         lock.withLock {
             expireLocked(now: now)
             while pending.count >= capacity, let oldest = pendingOrder.first {
                 if pending[oldest] == nil { pendingOrder.removeFirst() } else { close(oldest, reward: defaultReward, as: .expired) }
             }
-            pending[eventId] = Pending(policy: policy, deadline: now + window)
+            pending[eventId] = Pending(role: role, version: version, deadline: now + window)
             pendingOrder.append(eventId)
         }
     }
@@ -99,12 +113,7 @@ public final class PendingDecisions: @unchecked Sendable {
     private func close(_ eventId: String, reward: Double, as outcome: FeedbackOutcome) {
         guard let entry = pending.removeValue(forKey: eventId) else { return }
         if pendingOrder.first == eventId { pendingOrder.removeFirst() }
-        var totals = rewardTotals[entry.policy] ?? (0, 0)
-        totals.sum += reward
-        totals.count += 1
-        rewardTotals[entry.policy] = totals
-        metrics.recordClosed(outcome: outcome == .joined ? "joined" : "expired", policy: entry.policy,
-                             mean: totals.sum / Double(totals.count))
+        onClose(ClosedDecision(eventId: eventId, role: entry.role, version: entry.version, reward: reward, outcome: outcome))
         if closed.count >= capacity, let forgotten = closedOrder.first {
             closedOrder.removeFirst()
             closed[forgotten] = nil

@@ -13,6 +13,23 @@ extension ServedPolicy {
         return (try ServedPolicy(policy: agent.greedyPolicy, version: version, actionNames: environment.actionNames), environment)
     }
 
+    /// The greedy policy of the checkpoint at `path`, to roll out beside a policy serving
+    /// `servingEnvironment`: a 422 `ServingError` naming `checkpoint` when it cannot be read or was
+    /// trained on another environment.
+    public static func candidate(checkpoint path: String, dataset: String?, servingEnvironment: String) throws -> ServedPolicy {
+        let loaded: (policy: ServedPolicy, environment: EnvironmentEntry)
+        do {
+            loaded = try model(checkpoint: path, dataset: dataset)
+        } catch {
+            throw ServingError(.unprocessableContent, field: "checkpoint", value: path, expected: "a readable checkpoint (\(error))")
+        }
+        guard loaded.environment.name == servingEnvironment else {
+            throw ServingError(.unprocessableContent, field: "checkpoint", value: "\(path) (trained on \(loaded.environment.name))",
+                               expected: "a checkpoint trained on \(servingEnvironment), the served environment")
+        }
+        return loaded.policy
+    }
+
     /// 64-bit FNV-1a hash of `bytes`.
     static func fnv1a(_ bytes: Data) -> UInt64 {
         bytes.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }

@@ -5,7 +5,8 @@ import Foundation
 public struct RecommendRequest: Decodable, Sendable {
     /// The observation, `observationWidth` finite numbers in the environment's feature order.
     public var features: [Double]
-    /// The caller's id of the user (optional; accepted, not yet recorded: the decision log is not built).
+    /// The caller's id of the user (optional): it keeps the user with one policy version during a
+    /// roll-out (a stable hash picks the version), and chains the user's decisions for online learning.
     public var user: String?
     /// Whether the response carries every action's score (default false).
     public var explain: Bool?
@@ -21,7 +22,7 @@ public struct RecommendResponse: Codable, Sendable, Equatable {
     public var actionName: String
     /// Probability of this action under the policy that chose it (its propensity, for off-policy evaluation).
     public var propensity: Float
-    /// `model` or `fallback`.
+    /// The role of the policy that answered: `production`, `candidate` or `fallback`.
     public var policy: String
     /// The version of the policy that answered.
     public var policyVersion: String
@@ -37,6 +38,9 @@ public struct FeedbackRequest: Decodable, Sendable {
     public var eventId: String
     /// The reward, a finite number.
     public var reward: Double
+    /// Whether the user's episode ended with this decision (optional, default false): online learning
+    /// then does not bootstrap from the user's next decision.
+    public var terminal: Bool?
 }
 
 /// The answer to `POST /v1/feedback` when the reward was joined to its decision.

@@ -9,7 +9,12 @@ import Prometheus
 /// - `recorl_serve_feedback_total{outcome}`: decisions closed by feedback (`joined`) or by the window
 ///   (`expired`, given the default reward).
 /// - `recorl_serve_rewards_total{policy}` and `recorl_serve_mean_reward{policy}`: rewards counted per
-///   policy (`model`, `fallback`), joined or defaulted, and their mean.
+///   answering role (`production`, `candidate`, `fallback`), joined or defaulted, and their mean.
+/// - `recorl_serve_version_rewards_total{version}` and `recorl_serve_version_mean_reward{version}`: the
+///   same per policy version.
+/// - `recorl_serve_rollbacks_total{trigger}`: candidates (or productions) rolled back, `automatic` or
+///   on `request`.
+/// - `recorl_serve_published_versions_total`: versions published by online learning.
 public final class ServingMetrics: Sendable {
     /// The registry every metric of this service is in.
     public let registry = PrometheusCollectorRegistry()
@@ -25,6 +30,31 @@ public final class ServingMetrics: Sendable {
     public init() {
         for reason in [FallbackReason.modelError, .latencyBudget] { fallbackCounter(reason) }
         for outcome in ["joined", "expired"] { feedbackCounter(outcome) }
+        for trigger in ["automatic", "request"] { rollbackCounter(trigger) }
+        publishedCounter()
+    }
+
+    /// Counts a rollback, `automatic` (a candidate behind the fallback) or on request.
+    func recordRollback(automatic: Bool) {
+        rollbackCounter(automatic ? "automatic" : "request").increment()
+    }
+
+    /// Counts a version published by online learning.
+    func recordPublished() {
+        publishedCounter().increment()
+    }
+
+    @discardableResult
+    private func rollbackCounter(_ trigger: String) -> Counter {
+        registry.makeCounter(descriptor: .init(metricName: "recorl_serve_rollbacks", unitName: "total",
+                                               helpText: "Policy versions rolled back, automatically or on request."),
+                             labels: [("trigger", trigger)])
+    }
+
+    @discardableResult
+    private func publishedCounter() -> Counter {
+        registry.makeCounter(descriptor: .init(metricName: "recorl_serve_published_versions", unitName: "total",
+                                               helpText: "Policy versions published by online learning."))
     }
 
     /// Counts a request to `endpoint` answered with `status` after `duration`.
@@ -57,8 +87,8 @@ public final class ServingMetrics: Sendable {
     }
 
     /// Counts a decision closed by feedback (`joined`) or by its window (`expired`), and the mean reward
-    /// of `policy` (`mean`) after it.
-    func recordClosed(outcome: String, policy: String, mean: Double) {
+    /// of its role `policy` (`mean`) and of its `version` (`versionMean`) after it.
+    func recordClosed(outcome: String, policy: String, mean: Double, version: String, versionMean: Double) {
         feedbackCounter(outcome).increment()
         registry.makeCounter(descriptor: .init(metricName: "recorl_serve_rewards", unitName: "total",
                                                helpText: "Rewards counted (joined or defaulted), by policy."),
@@ -66,6 +96,12 @@ public final class ServingMetrics: Sendable {
         registry.makeGauge(descriptor: .init(metricName: "recorl_serve_mean", unitName: "reward",
                                              helpText: "Mean reward of the decisions closed so far, by policy."),
                            labels: [("policy", policy)]).set(to: mean)
+        registry.makeCounter(descriptor: .init(metricName: "recorl_serve_version_rewards", unitName: "total",
+                                               helpText: "Rewards counted (joined or defaulted), by policy version."),
+                             labels: [("version", version)]).increment()
+        registry.makeGauge(descriptor: .init(metricName: "recorl_serve_version_mean", unitName: "reward",
+                                             helpText: "Mean reward of the decisions closed so far, by policy version."),
+                           labels: [("version", version)]).set(to: versionMean)
     }
 
     /// Every metric in Prometheus' text exposition format.

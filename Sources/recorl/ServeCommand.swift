@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RecoExperiments
 import RecoServing
 
 extension FallbackPolicy: ExpressibleByArgument {}
@@ -9,7 +10,7 @@ extension FallbackPolicy: ExpressibleByArgument {}
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve a saved policy over HTTP: POST /v1/recommend, POST /v1/feedback, GET /healthz, GET /metrics.")
+        abstract: "Serve a saved policy over HTTP: POST /v1/recommend, POST /v1/feedback, /v1/policies (roll-out), GET /healthz, GET /metrics.")
 
     @Option(help: "Checkpoint written by `recorl train`.") var checkpoint: String
     @OptionGroup var environmentData: EnvironmentDataOptions
@@ -21,6 +22,18 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Policy answering when the model throws or is late: \(FallbackPolicy.allCases.map(\.rawValue).joined(separator: ", ")).")
     var fallback: FallbackPolicy = .bestFixed
     @Option(parsing: .unconditional, help: "Milliseconds the model may take before the fallback answers.") var latencyBudgetMs: Double = 50
+    @Option(parsing: .unconditional, help: "Share of the users (stable hash of their id) the fallback answers as a holdout, in [0, 1).")
+    var fallbackShare: Double = 0
+    @Option(parsing: .unconditional, help: "Roll a candidate back when its recent mean reward falls below the fallback's by more than this (needs --fallback-share > 0).")
+    var rollbackMargin: Double?
+    @Option(parsing: .unconditional, help: "Latest rewards of the candidate and of the fallback that automatic rollback compares.")
+    var rollbackWindow: Int = 200
+    @Flag(help: "Learn online from joined feedback (off-policy agents: dqn, sac) and publish new production versions.")
+    var onlineLearning = false
+    @Option(parsing: .unconditional, help: "With --online-learning: transitions learned from between two published versions.")
+    var publishEvery: Int = 1_000
+    @Option(parsing: .unconditional, help: "With --online-learning: transitions gathered before the first update.")
+    var onlineLearningStarts: Int = 256
 
     /// The longest feedback window: one day.
     static let maximumWindowSeconds = 86_400.0
@@ -47,14 +60,40 @@ struct ServeCommand: ParsableCommand {
         guard latencyBudgetMs.isFinite, latencyBudgetMs > 0, latencyBudgetMs <= Self.maximumBudgetMilliseconds else {
             throw ValidationError("--latency-budget-ms: \(latencyBudgetMs) is not valid; expected milliseconds in (0, \(Int(Self.maximumBudgetMilliseconds))]")
         }
+        guard fallbackShare.isFinite, fallbackShare >= 0, fallbackShare < 1 else {
+            throw ValidationError("--fallback-share: \(fallbackShare) is not valid; expected a share in [0, 1)")
+        }
+        if let rollbackMargin {
+            guard rollbackMargin.isFinite, rollbackMargin >= 0 else {
+                throw ValidationError("--rollback-margin: \(rollbackMargin) is not valid; expected a finite margin of at least 0")
+            }
+            guard fallbackShare > 0 else {
+                throw ValidationError("--rollback-margin: \(rollbackMargin) needs --fallback-share above 0; expected a holdout whose reward the candidate is compared with")
+            }
+        }
+        try Bounds.requirePositive(rollbackWindow, atMost: 1_000_000, flag: "--rollback-window")
+        try Bounds.requirePositive(publishEvery, atMost: 100_000_000, flag: "--publish-every")
+        guard (0...100_000_000).contains(onlineLearningStarts) else {
+            throw ValidationError("--online-learning-starts: \(onlineLearningStarts) is not valid; expected transitions in 0...100000000")
+        }
     }
 
     func run() throws {
         let (model, environment) = try ServedPolicy.model(checkpoint: checkpoint, dataset: environmentData.data)
         let engine = try DecisionEngine(model: model, fallback: try fallback.make(for: environment),
                                         latencyBudget: .milliseconds(latencyBudgetMs))
-        let service = DecisionService(engine: engine, configuration: ServingConfiguration(
-            host: host, port: port, feedbackWindow: .seconds(feedbackWindowSeconds), defaultReward: defaultReward))
+        let learning = try onlineLearning ? OnlineLearning(
+            agent: try OnlineLearning.learner(try SavedAgent.load(checkpoint, dataset: environmentData.data).agent),
+            baseVersion: model.version, actionNames: model.actionNames, publishEvery: publishEvery,
+            learningStarts: onlineLearningStarts) : nil
+        let dataset = environmentData.data
+        let service = try DecisionService(
+            engine: engine,
+            configuration: ServingConfiguration(
+                host: host, port: port, feedbackWindow: .seconds(feedbackWindowSeconds), defaultReward: defaultReward,
+                rollout: RolloutSettings(fallbackShare: fallbackShare, rollbackMargin: rollbackMargin, rollbackWindow: rollbackWindow)),
+            loadCandidate: { path in try ServedPolicy.candidate(checkpoint: path, dataset: dataset, servingEnvironment: environment.name) },
+            onlineLearning: learning)
         print("serving \(model.version) on \(environment.name) (fallback \(engine.fallback.version)) at http://\(host):\(port)")
         fflush(stdout)
         try Self.block(service)

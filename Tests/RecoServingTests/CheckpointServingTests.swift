@@ -24,7 +24,7 @@ struct CheckpointServingTests {
         let fallback = try FallbackPolicy.bestFixed.make(for: environment, episodes: 20)
         #expect(fallback.version.hasPrefix("best-fixed:"))
         let engine = try DecisionEngine(model: model, fallback: fallback, latencyBudget: .seconds(5))
-        let service = DecisionService(engine: engine, configuration: ServingConfiguration(port: 0))
+        let service = try DecisionService(engine: engine, configuration: ServingConfiguration(port: 0))
         let features = Array(repeating: "0.5", count: engine.observationWidth).joined(separator: ", ")
         try await live(service) { client in
             let response = try await post(client, "/v1/recommend", #"{"features": [\#(features)], "explain": true}"#)
@@ -32,7 +32,7 @@ struct CheckpointServingTests {
             let action = try #require(response.body["action"] as? Int)
             #expect(environment.actionNames.indices.contains(action))
             #expect(response.body["actionName"] as? String == environment.actionNames[action])
-            #expect(response.body["policy"] as? String == "model")
+            #expect(response.body["policy"] as? String == "production")
             #expect(response.body["propensity"] as? Double == 1)
             #expect((response.body["scores"] as? [Double])?.count == environment.actionNames.count)
         }

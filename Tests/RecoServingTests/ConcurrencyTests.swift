@@ -13,7 +13,7 @@ struct ConcurrencyTests {
                 group.addTask {
                     var features = [Float](repeating: 0, count: 4)
                     features[i % 4] = 1
-                    let decision = try await service.engine.decide(features, explain: true, stream: UInt64(i))
+                    let decision = try await service.engine.decide(features, with: service.versions.production, explain: true, stream: UInt64(i))
                     return (i, decision.action)
                 }
             }
@@ -23,7 +23,7 @@ struct ConcurrencyTests {
         #expect(actions.allSatisfy { $0.key % 4 == $0.value }, "every decision acted on its own features")
 
         let ids = (0..<count).map { "event-\($0)" }
-        for id in ids { service.decisions.add(id, policy: "model") }
+        for id in ids { service.decisions.add(id, role: .production, version: "test-1") }
         let outcomes = await withTaskGroup(of: FeedbackOutcome.self) { group in
             for id in ids + ids { group.addTask { service.decisions.join(id, reward: 1) } }
             return await group.reduce(into: [FeedbackOutcome]()) { $0.append($1) }

@@ -37,7 +37,7 @@ struct FeedbackTests {
             #expect(service.decisions.pendingCount == 0)
             let metrics = service.metrics.exposition()
             #expect(sample(metrics, "recorl_serve_feedback_total", #"outcome="expired""#) == 1)
-            #expect(sample(metrics, "recorl_serve_mean_reward", #"policy="model""#) == -0.5)
+            #expect(sample(metrics, "recorl_serve_mean_reward", #"policy="production""#) == -0.5)
 
             let late = try await post(client, "/v1/feedback", #"{"eventId": "\#(eventId)", "reward": 1}"#)
             #expect(late.status == 409)
@@ -53,31 +53,40 @@ struct FeedbackTests {
 struct PendingDecisionsTests {
     @Test("beyond its capacity the oldest pending decision expires with the default reward")
     func bounded() {
-        let metrics = ServingMetrics()
-        let store = PendingDecisions(window: .seconds(60), defaultReward: 0, capacity: 2, metrics: metrics)
-        store.add("a", policy: "model")
-        store.add("b", policy: "model")
+        let closings = Closings()
+        let store = PendingDecisions(window: .seconds(60), defaultReward: 0, capacity: 2) { closings.append($0) }
+        store.add("a", role: .production, version: "v1")
+        store.add("b", role: .production, version: "v1")
         #expect(store.join("b", reward: 1) == .joined)
-        store.add("c", policy: "model")
-        store.add("d", policy: "fallback")
+        store.add("c", role: .production, version: "v1")
+        store.add("d", role: .fallback, version: "uniform-random")
         #expect(store.pendingCount == 2)
         #expect(store.join("a", reward: 1) == .expired)
         #expect(store.join("b", reward: 1) == .alreadyJoined)
         #expect(store.join("c", reward: 1) == .joined)
         #expect(store.join("d", reward: 2) == .joined)
         #expect(store.join("e", reward: 1) == .unknown)
-        let exposition = metrics.exposition()
-        #expect(sample(exposition, "recorl_serve_mean_reward", #"policy="model""#) == 2.0 / 3)
-        #expect(sample(exposition, "recorl_serve_mean_reward", #"policy="fallback""#) == 2)
+        let closed = closings.all.map { "\($0.eventId) \($0.role.rawValue) \($0.version) \($0.reward) \($0.outcome)" }
+        #expect(closed == ["b production v1 1.0 joined", "a production v1 0.0 expired", "c production v1 1.0 joined",
+                           "d fallback uniform-random 2.0 joined"])
     }
 
     @Test("a decision expires when its window closes")
     func window() {
-        let store = PendingDecisions(window: .seconds(1), defaultReward: 0, metrics: ServingMetrics())
+        let store = PendingDecisions(window: .seconds(1), defaultReward: 0) { _ in }
         let start = ContinuousClock.now
-        store.add("a", policy: "model", now: start)
+        store.add("a", role: .production, version: "v1", now: start)
         store.expire(now: start + .milliseconds(999))
         #expect(store.pendingCount == 1)
         #expect(store.join("a", reward: 1, now: start + .seconds(1)) == .expired)
     }
+}
+
+/// The decisions a store closed, in order (appended under the store's lock).
+final class Closings: @unchecked Sendable {
+    private let lock = NSLock()
+    private var closed: [ClosedDecision] = []
+
+    func append(_ decision: ClosedDecision) { lock.withLock { closed.append(decision) } }
+    var all: [ClosedDecision] { lock.withLock { closed } }
 }

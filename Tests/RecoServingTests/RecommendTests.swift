@@ -13,7 +13,7 @@ struct RecommendTests {
             #expect(plain.body["action"] as? Int == 1)
             #expect(plain.body["actionName"] as? String == "a1")
             #expect(plain.body["propensity"] as? Double == 1)
-            #expect(plain.body["policy"] as? String == "model")
+            #expect(plain.body["policy"] as? String == "production")
             #expect(plain.body["policyVersion"] as? String == "test-1")
             #expect((plain.body["eventId"] as? String)?.isEmpty == false)
             #expect(plain.body["scores"] == nil)

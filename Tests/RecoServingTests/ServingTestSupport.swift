@@ -9,15 +9,20 @@ import Testing
 /// A service on a hand-made model of `width` features and actions (`a0`, `a1`, ...), with the
 /// uniform random policy as its fallback, on a free loopback port.
 func makeService(model: Policy = ArgmaxPolicy(width: 3), window: Duration = .seconds(60), defaultReward: Double = 0,
-                 latencyBudget: Duration = .milliseconds(50), maximumBodyBytes: Int = 64 * 1024) throws -> DecisionService {
+                 latencyBudget: Duration = .milliseconds(50), maximumBodyBytes: Int = 64 * 1024,
+                 rollout: RolloutSettings = RolloutSettings(),
+                 loadCandidate: (@Sendable (String) throws -> ServedPolicy)? = nil,
+                 onlineLearning: OnlineLearning? = nil) throws -> DecisionService {
     let names = (0..<model.actionCount).map { "a\($0)" }
     let fallback = try ServedPolicy(policy: UniformRandomPolicy(observationWidth: model.observationWidth, actionCount: model.actionCount),
                                     version: "uniform-random", actionNames: names)
     let engine = try DecisionEngine(model: ServedPolicy(policy: model, version: "test-1", actionNames: names),
                                     fallback: fallback, latencyBudget: latencyBudget)
-    return DecisionService(engine: engine, configuration: ServingConfiguration(
-        host: "127.0.0.1", port: 0, feedbackWindow: window, defaultReward: defaultReward,
-        maximumBodyBytes: maximumBodyBytes))
+    return try DecisionService(
+        engine: engine,
+        configuration: ServingConfiguration(host: "127.0.0.1", port: 0, feedbackWindow: window, defaultReward: defaultReward,
+                                            maximumBodyBytes: maximumBodyBytes, rollout: rollout),
+        loadCandidate: loadCandidate, onlineLearning: onlineLearning)
 }
 
 /// Runs `test` against `service` started on a loopback port in this process.

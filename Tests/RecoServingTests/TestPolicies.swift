@@ -61,3 +61,23 @@ final class SlowPolicy: Policy, @unchecked Sendable {
         logProbabilities?.update(repeating: 0)
     }
 }
+
+/// Picks the action of the smallest feature: a deliberately bad candidate where the reward is for the largest.
+final class ArgminPolicy: Policy, @unchecked Sendable {
+    let observationWidth: Int
+    var actionCount: Int { observationWidth }
+    var scoreKind: ActionScoreKind? { nil }
+
+    init(width: Int) { observationWidth = width }
+
+    func act(_ observations: MatrixView, into actions: UnsafeMutableBufferPointer<Int32>,
+             logProbabilities: UnsafeMutableBufferPointer<Float>?, using generator: inout RandomGenerator) throws {
+        try checkBatch(observations, actions: actions.count, logProbabilities: logProbabilities?.count)
+        for r in 0..<observations.rows {
+            var best = 0
+            for j in 1..<observationWidth where observations[r, j] < observations[r, best] { best = j }
+            actions[r] = Int32(best)
+        }
+        logProbabilities?.update(repeating: 0)
+    }
+}

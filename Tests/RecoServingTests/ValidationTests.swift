@@ -101,7 +101,7 @@ struct MetricsTests {
             #expect(sample(text, "recorl_serve_requests_total", #"endpoint="/v1/feedback",status="200""#) == 1)
             #expect(sample(text, "recorl_serve_request_duration_seconds_count", #"endpoint="/v1/recommend""#) == 2)
             #expect(sample(text, "recorl_serve_feedback_total", #"outcome="joined""#) == 1)
-            #expect(sample(text, "recorl_serve_mean_reward", #"policy="model""#) == 1)
+            #expect(sample(text, "recorl_serve_mean_reward", #"policy="production""#) == 1)
             #expect(sample(text, "recorl_serve_feedback_total", #"outcome="expired""#) == 0)
             #expect(sample(text, "recorl_serve_fallbacks_total", #"reason="model_error""#) == 0)
         }

@@ -18,6 +18,13 @@ import Testing
                                        naming: ["--fallback", "oracle"])
         try command.expectCleanFailure(["serve", "--checkpoint", "c", "--data", "d", "--env-config", "e.json"],
                                        naming: ["--env-config", "e.json", "expected"])
+        try command.expectCleanFailure(["serve", "--checkpoint", "c", "--fallback-share", "1"], naming: ["--fallback-share", "1", "expected"])
+        try command.expectCleanFailure(["serve", "--checkpoint", "c", "--rollback-margin", "0.1"],
+                                       naming: ["--rollback-margin", "--fallback-share", "expected"])
+        try command.expectCleanFailure(["serve", "--checkpoint", "c", "--fallback-share", "0.1", "--rollback-margin", "-1"],
+                                       naming: ["--rollback-margin", "-1", "expected"])
+        try command.expectCleanFailure(["serve", "--checkpoint", "c", "--rollback-window", "0"], naming: ["--rollback-window", "0"])
+        try command.expectCleanFailure(["serve", "--checkpoint", "c", "--publish-every", "0"], naming: ["--publish-every", "0"])
     }
 
     @Test func servesUntilSIGTERM() throws {

@@ -41,6 +41,7 @@ public final class DecisionEngine: Sendable {
     private let seed: UInt64
     private let workspaces: WorkspacePool
     private let queue = DispatchQueue(label: "RecoServing.model", attributes: .concurrent)
+    private let watchdog = LatencyWatchdog()
 
     /// An engine over `model` and `fallback`; throws `PolicyError.shapeMismatch` unless the two take the
     /// same observations and actions.
@@ -57,6 +58,8 @@ public final class DecisionEngine: Sendable {
         self.seed = seed
         workspaces = WorkspacePool(observationWidth: model.policy.observationWidth, actionCount: model.policy.actionCount)
     }
+
+    deinit { watchdog.stop() }
 
     /// Width of the observations both policies take.
     public var observationWidth: Int { model.policy.observationWidth }
@@ -91,7 +94,9 @@ public final class DecisionEngine: Sendable {
             }
             let budget = latencyBudget.components
             let nanoseconds = Int(min(budget.seconds, 1 << 30)) * 1_000_000_000 + Int(budget.attoseconds / 1_000_000_000)
-            queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { answer.offer(.failure(.latencyBudget)) }
+            watchdog.watch(until: .now() + .nanoseconds(nanoseconds), answered: { answer.isDone }) {
+                answer.offer(.failure(.latencyBudget))
+            }
         }
     }
 
@@ -127,6 +132,9 @@ private final class Once<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var done = false
     var onFirst: (Value) -> Void = { _ in }
+
+    /// Whether a value has been offered.
+    var isDone: Bool { lock.withLock { done } }
 
     func offer(_ value: Value) {
         let first = lock.withLock {

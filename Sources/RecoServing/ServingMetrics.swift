@@ -1,3 +1,4 @@
+import Foundation
 import Prometheus
 
 /// The service's Prometheus metrics, in a registry of its own (so several services in one process,
@@ -15,9 +16,20 @@ import Prometheus
 /// - `recorl_serve_rollbacks_total{trigger}`: candidates (or productions) rolled back, `automatic` or
 ///   on `request`.
 /// - `recorl_serve_published_versions_total`: versions published by online learning.
-public final class ServingMetrics: Sendable {
+public final class ServingMetrics: @unchecked Sendable {
     /// The registry every metric of this service is in.
     public let registry = PrometheusCollectorRegistry()
+    /// The request counter of each endpoint and status, and the latency histogram of each endpoint,
+    /// looked up once: the registry checks names and help texts on every `make` call, which a request
+    /// path should not pay for.
+    private let lock = NSLock()
+    private var requestCounters: [RequestKey: Counter] = [:]
+    private var durationHistograms: [String: DurationHistogram] = [:]
+
+    private struct RequestKey: Hashable {
+        var endpoint: String
+        var status: Int
+    }
 
     private static let buckets: [Duration] = [
         .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
@@ -59,12 +71,21 @@ public final class ServingMetrics: Sendable {
 
     /// Counts a request to `endpoint` answered with `status` after `duration`.
     func recordRequest(endpoint: String, status: Int, duration: Duration) {
-        registry.makeCounter(descriptor: .init(metricName: "recorl_serve_requests", unitName: "total",
-                                               helpText: "Requests answered, by endpoint and status."),
-                             labels: [("endpoint", endpoint), ("status", "\(status)")]).increment()
-        registry.makeDurationHistogram(descriptor: .init(metricName: "recorl_serve_request_duration", unitName: "seconds",
-                                                         helpText: "Time to answer a request, by endpoint."),
-                                       labels: [("endpoint", endpoint)], buckets: Self.buckets).record(duration)
+        let (counter, histogram) = lock.withLock { () -> (Counter, DurationHistogram) in
+            let key = RequestKey(endpoint: endpoint, status: status)
+            let counter = requestCounters[key] ?? registry.makeCounter(
+                descriptor: .init(metricName: "recorl_serve_requests", unitName: "total", helpText: "Requests answered, by endpoint and status."),
+                labels: [("endpoint", endpoint), ("status", "\(status)")])
+            requestCounters[key] = counter
+            let histogram = durationHistograms[endpoint] ?? registry.makeDurationHistogram(
+                descriptor: .init(metricName: "recorl_serve_request_duration", unitName: "seconds",
+                                  helpText: "Time to answer a request, by endpoint."),
+                labels: [("endpoint", endpoint)], buckets: Self.buckets)
+            durationHistograms[endpoint] = histogram
+            return (counter, histogram)
+        }
+        counter.increment()
+        histogram.record(duration)
     }
 
     /// Counts a decision the fallback made for `reason`.

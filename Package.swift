@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "RecoServing",
             dependencies: [
-                "RecoExperiments", "RecoEvaluation", "RecoEnvironments", "RecoTensor",
+                "RecoExperiments", "RecoRL", "RecoSimulators", "RecoEvaluation", "RecoEnvironments", "RecoTensor",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -90,9 +90,11 @@ let package = Package(
             "RecoRL", "RecoTestSupport", "RecoSimulators", "RecoEnvironments", "RecoEvaluation", "RecoExperiments",
             "RecoNetworks", "RecoTensor", "RecoData",
         ]),
+        // Also runs the built `recorl serve --log` (build with --build-tests first) and kills it.
         .testTarget(name: "RecoServingTests", dependencies: [
-            "RecoServing", "RecoExperiments", "RecoEvaluation", "RecoEnvironments", "RecoTensor",
+            "RecoServing", "RecoExperiments", "RecoSimulators", "RecoEvaluation", "RecoEnvironments", "RecoTensor",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "RecoDataTests", dependencies: ["RecoData", "RecoTensor", "CZlib"]),
         // Runs the built `recorl` executable on bad input (build with --build-tests first).

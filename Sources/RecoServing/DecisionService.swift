@@ -15,13 +15,24 @@ public final class DecisionService: Sendable {
     public let decisions: PendingDecisions
     /// The service's Prometheus metrics.
     public let metrics = ServingMetrics()
+    /// Where every decision and reward is recorded (nil: nowhere); closed at shutdown by `run()`.
+    public let log: InteractionLog?
 
-    /// A service deciding with `engine` under `configuration`.
-    public init(engine: DecisionEngine, configuration: ServingConfiguration) {
+    /// A service deciding with `engine` under `configuration`, recording decisions and rewards in `log`.
+    public init(engine: DecisionEngine, configuration: ServingConfiguration, log: InteractionLog? = nil) {
         self.engine = engine
         self.configuration = configuration
+        self.log = log
+        // Expired decisions get their default reward in the log without waiting (the sweeper holds the
+        // store's lock); joined ones are appended, and waited for, by `feedback`.
+        let onClose = log.map { log -> @Sendable (String, Double, FeedbackOutcome) -> Void in
+            { eventId, reward, outcome in
+                guard outcome == .expired else { return }
+                log.enqueue(RewardRecord(eventId: eventId, reward: reward, outcome: "expired", time: Date()))
+            }
+        }
         decisions = PendingDecisions(window: configuration.feedbackWindow, defaultReward: configuration.defaultReward,
-                                     capacity: max(1, configuration.pendingCapacity), metrics: metrics)
+                                     capacity: max(1, configuration.pendingCapacity), metrics: metrics, onClose: onClose)
     }
 
     /// The router of the four endpoints (every error answered as JSON and every request counted).
@@ -48,9 +59,15 @@ public final class DecisionService: Sendable {
     }
 
     /// Runs the application until SIGINT or SIGTERM, then shuts it down gracefully (in-flight requests
-    /// are answered first).
+    /// are answered first) and closes the log (everything queued is committed).
     public func run() async throws {
-        try await makeApplication().runService()
+        do {
+            try await makeApplication().runService()
+        } catch {
+            await log?.close()
+            throw error
+        }
+        await log?.close()
     }
 
     private func recommend(_ request: Request) async throws -> Response {
@@ -72,6 +89,11 @@ public final class DecisionService: Sendable {
         let policy = decision.fallbackReason == nil ? "model" : "fallback"
         if let reason = decision.fallbackReason { metrics.recordFallback(reason) }
         let eventId = event.uuidString.lowercased()
+        // Committed before the decision is pending (so its expiry cannot reach the log first) and before
+        // the answer (so every event id a caller holds is in the log).
+        try await record(DecisionRecord(eventId: eventId, time: Date(), user: body.user, policy: policy,
+                                        version: decision.served.version, features: features, action: decision.action,
+                                        propensity: decision.propensity))
         decisions.add(eventId, policy: policy)
         return JSONResponse.make(status: .ok, RecommendResponse(
             eventId: eventId, action: decision.action, actionName: decision.served.actionNames[decision.action],
@@ -86,6 +108,7 @@ public final class DecisionService: Sendable {
         }
         switch decisions.join(body.eventId, reward: body.reward) {
         case .joined:
+            try await record(RewardRecord(eventId: body.eventId, reward: body.reward, outcome: "joined", time: Date()))
             return JSONResponse.make(status: .ok, FeedbackResponse(joined: true))
         case .unknown:
             throw ServingError(.notFound, field: "eventId", value: body.eventId,
@@ -97,6 +120,22 @@ public final class DecisionService: Sendable {
             throw ServingError(.conflict, field: "eventId", value: body.eventId,
                                expected: "one feedback per decision (this one already has its reward)")
         }
+    }
+
+    /// Appends `record` to the log (if any) and waits for its commit; a failure is a 503 naming the log.
+    private func record(_ record: DecisionRecord) async throws {
+        guard let log else { return }
+        do { try await log.append(record) } catch { throw Self.logUnavailable(log, error) }
+    }
+
+    private func record(_ record: RewardRecord) async throws {
+        guard let log else { return }
+        do { try await log.append(record) } catch { throw Self.logUnavailable(log, error) }
+    }
+
+    private static func logUnavailable(_ log: InteractionLog, _ error: Error) -> ServingError {
+        ServingError(.serviceUnavailable, field: "log", value: "\(error)",
+                     expected: "the interaction log sqlite:\(log.path) to accept the record")
     }
 
     private func collect(_ request: Request) async throws -> Data {

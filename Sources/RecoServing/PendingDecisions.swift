@@ -38,14 +38,20 @@ public final class PendingDecisions: @unchecked Sendable {
     private var closed: [String: FeedbackOutcome] = [:]
     private var closedOrder = FIFO()
     private var rewardTotals: [String: (sum: Double, count: Int)] = [:]
+    /// Called with the event id, reward and outcome (`.joined` or `.expired`) of every decision as it
+    /// closes, under the store's lock (so it must not wait: the service queues expired rewards for the
+    /// interaction log with `InteractionLog.enqueue`).
+    public let onClose: (@Sendable (String, Double, FeedbackOutcome) -> Void)?
 
-    /// An empty store whose closings are counted in `metrics`.
-    public init(window: Duration, defaultReward: Double, capacity: Int = 100_000, metrics: ServingMetrics) {
+    /// An empty store whose closings are counted in `metrics` and handed to `onClose`.
+    public init(window: Duration, defaultReward: Double, capacity: Int = 100_000, metrics: ServingMetrics,
+                onClose: (@Sendable (String, Double, FeedbackOutcome) -> Void)? = nil) {
         precondition(capacity >= 1, "a store of no decisions")
         self.window = window
         self.defaultReward = defaultReward
         self.capacity = capacity
         self.metrics = metrics
+        self.onClose = onClose
     }
 
     /// Number of decisions waiting for feedback.
@@ -111,6 +117,7 @@ public final class PendingDecisions: @unchecked Sendable {
         }
         closed[eventId] = outcome
         closedOrder.append(eventId)
+        onClose?(eventId, reward, outcome)
     }
 }
 

@@ -5,7 +5,7 @@ import Foundation
 public struct RecommendRequest: Decodable, Sendable {
     /// The observation, `observationWidth` finite numbers in the environment's feature order.
     public var features: [Double]
-    /// The caller's id of the user (optional; accepted, not yet recorded: the decision log is not built).
+    /// The caller's id of the user (optional; recorded with the decision in the interaction log).
     public var user: String?
     /// Whether the response carries every action's score (default false).
     public var explain: Bool?

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import RecoExperiments
 import RecoServing
 
 extension FallbackPolicy: ExpressibleByArgument {}
+extension LogDurability: ExpressibleByArgument {}
 
 /// `recorl serve`: decisions of a saved agent's greedy policy over HTTP, with feedback joined to them,
 /// a safe fallback and Prometheus metrics (`RecoServing.DecisionService`).
@@ -21,6 +23,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Policy answering when the model throws or is late: \(FallbackPolicy.allCases.map(\.rawValue).joined(separator: ", ")).")
     var fallback: FallbackPolicy = .bestFixed
     @Option(parsing: .unconditional, help: "Milliseconds the model may take before the fallback answers.") var latencyBudgetMs: Double = 50
+    @Option(help: "Interaction log of every decision and reward: sqlite:PATH (created if missing).") var log: String?
+    @Option(help: "What a logged record survives: process (a crash of the server) or power (a power loss too; slower).")
+    var logDurability: LogDurability = .processCrash
 
     /// The longest feedback window: one day.
     static let maximumWindowSeconds = 86_400.0
@@ -47,14 +52,21 @@ struct ServeCommand: ParsableCommand {
         guard latencyBudgetMs.isFinite, latencyBudgetMs > 0, latencyBudgetMs <= Self.maximumBudgetMilliseconds else {
             throw ValidationError("--latency-budget-ms: \(latencyBudgetMs) is not valid; expected milliseconds in (0, \(Int(Self.maximumBudgetMilliseconds))]")
         }
+        if let log, InteractionLog.path(ofLocation: log) == nil {
+            throw ValidationError("--log: \(log) is not valid; expected sqlite:PATH (an SQLite file for the interaction log)")
+        }
     }
 
     func run() throws {
         let (model, environment) = try ServedPolicy.model(checkpoint: checkpoint, dataset: environmentData.data)
         let engine = try DecisionEngine(model: model, fallback: try fallback.make(for: environment),
                                         latencyBudget: .milliseconds(latencyBudgetMs))
+        let interactionLog = try log.flatMap(InteractionLog.path(ofLocation:)).map { path -> InteractionLog in
+            do { return try InteractionLog(path: path, durability: logDurability) } catch { throw ExperimentError("--log: \(error)") }
+        }
         let service = DecisionService(engine: engine, configuration: ServingConfiguration(
-            host: host, port: port, feedbackWindow: .seconds(feedbackWindowSeconds), defaultReward: defaultReward))
+            host: host, port: port, feedbackWindow: .seconds(feedbackWindowSeconds), defaultReward: defaultReward),
+                                      log: interactionLog)
         print("serving \(model.version) on \(environment.name) (fallback \(engine.fallback.version)) at http://\(host):\(port)")
         fflush(stdout)
         try Self.block(service)

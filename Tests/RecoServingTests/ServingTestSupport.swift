@@ -7,9 +7,10 @@ import RecoTensor
 import Testing
 
 /// A service on a hand-made model of `width` features and actions (`a0`, `a1`, ...), with the
-/// uniform random policy as its fallback, on a free loopback port.
+/// uniform random policy as its fallback, on a free loopback port, logging to `log` if given.
 func makeService(model: Policy = ArgmaxPolicy(width: 3), window: Duration = .seconds(60), defaultReward: Double = 0,
-                 latencyBudget: Duration = .milliseconds(50), maximumBodyBytes: Int = 64 * 1024) throws -> DecisionService {
+                 latencyBudget: Duration = .milliseconds(50), maximumBodyBytes: Int = 64 * 1024,
+                 log: InteractionLog? = nil) throws -> DecisionService {
     let names = (0..<model.actionCount).map { "a\($0)" }
     let fallback = try ServedPolicy(policy: UniformRandomPolicy(observationWidth: model.observationWidth, actionCount: model.actionCount),
                                     version: "uniform-random", actionNames: names)
@@ -17,7 +18,7 @@ func makeService(model: Policy = ArgmaxPolicy(width: 3), window: Duration = .sec
                                     fallback: fallback, latencyBudget: latencyBudget)
     return DecisionService(engine: engine, configuration: ServingConfiguration(
         host: "127.0.0.1", port: 0, feedbackWindow: window, defaultReward: defaultReward,
-        maximumBodyBytes: maximumBodyBytes))
+        maximumBodyBytes: maximumBodyBytes), log: log)
 }
 
 /// Runs `test` against `service` started on a loopback port in this process.

@@ -23,7 +23,8 @@ public final class InteractionLog: Sendable {
     public let durability: LogDurability
     private let database: DatabaseQueue
     private let state = Locked()
-    private let writer = DispatchQueue(label: "RecoServing.InteractionLog.writer", qos: .utility)
+    // Not a low QoS: requests wait for its commits.
+    private let writer = DispatchQueue(label: "RecoServing.InteractionLog.writer")
 
     /// A record waiting for the writer, with the append to resume once it is committed (nil for
     /// `enqueue`).
@@ -42,6 +43,8 @@ public final class InteractionLog: Sendable {
         /// Whether a drain is scheduled or running (it resets this when it finds the queue empty).
         var writing = false
         var closed = false
+        /// Transactions committed so far (for tests of the grouping).
+        var batches = 0
     }
 
     /// `WriteState` behind a lock (an `NSLock`: `Mutex` needs macOS 15).
@@ -138,6 +141,9 @@ public final class InteractionLog: Sendable {
         return path.trimmingCharacters(in: .whitespaces).isEmpty ? nil : path
     }
 
+    /// Number of transactions the writer has run so far (each carrying one batch), for tests.
+    var batchesCommitted: Int { state.withLock { $0.batches } }
+
     /// The SQLite `synchronous` setting of the writer's connection (1 NORMAL, 2 FULL), for tests.
     func synchronousSetting() throws -> Int {
         try database.read { try Int.fetchOne($0, sql: "PRAGMA synchronous") ?? -1 }
@@ -174,6 +180,7 @@ public final class InteractionLog: Sendable {
             }
             if batch.isEmpty { return }
             let failures = commit(batch)
+            state.withLock { $0.batches += 1 }
             for (item, failure) in zip(batch, failures) {
                 guard let waiter = item.waiter else { continue }
                 if let failure { waiter.resume(throwing: failure) } else { waiter.resume() }

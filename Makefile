@@ -1,13 +1,13 @@
 # RecoRL: `make demo` runs the main job, `make test` the whole test suite.
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev liblapacke-dev zlib1g-dev
+APT_PACKAGES := libopenblas-dev liblapacke-dev zlib1g-dev libsqlite3-dev
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BENCH_ARGS ?=
 
 .PHONY: setup build test demo bench vader-lexicon
 
-## Install what the build and tests need, only where missing: OpenBLAS, LAPACKE and zlib (Debian packages),
+## Install what the build and tests need, only where missing: OpenBLAS, LAPACKE, zlib and SQLite (Debian packages),
 ## NumPy and safetensors for the Python cross-checks in Fixtures/.
 setup:
 	@missing=""; for package in $(APT_PACKAGES); do \

@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -52,14 +53,16 @@ let package = Package(
             name: "RecoExperiments",
             dependencies: ["RecoRL", "RecoSimulators", "RecoData", "RecoEvaluation", "RecoEnvironments", "RecoNetworks", "RecoTensor"]
         ),
-        // `recorl serve`: decisions over HTTP, feedback joined to them, a safe fallback, Prometheus metrics.
+        // `recorl serve`: decisions over HTTP, feedback joined to them, a safe fallback, Prometheus metrics,
+        // the interaction log in SQLite (GRDB).
         .target(
             name: "RecoServing",
             dependencies: [
-                "RecoExperiments", "RecoRL", "RecoEvaluation", "RecoEnvironments", "RecoTensor",
+                "RecoExperiments", "RecoRL", "RecoSimulators", "RecoEvaluation", "RecoEnvironments", "RecoTensor",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .executableTarget(
@@ -87,9 +90,11 @@ let package = Package(
             "RecoRL", "RecoTestSupport", "RecoSimulators", "RecoEnvironments", "RecoEvaluation", "RecoExperiments",
             "RecoNetworks", "RecoTensor", "RecoData",
         ]),
+        // Also runs the built `recorl serve --log` (build with --build-tests first) and kills it.
         .testTarget(name: "RecoServingTests", dependencies: [
-            "RecoServing", "RecoExperiments", "RecoRL", "RecoEvaluation", "RecoEnvironments", "RecoTensor",
+            "RecoServing", "RecoExperiments", "RecoRL", "RecoSimulators", "RecoEvaluation", "RecoEnvironments", "RecoTensor",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "RecoDataTests", dependencies: ["RecoData", "RecoTensor", "CZlib"]),
         // Runs the built `recorl` executable on bad input (build with --build-tests first).

@@ -20,13 +20,16 @@ public final class DecisionService: Sendable {
     public let metrics: ServingMetrics
     /// Learns from joined feedback and publishes new production versions; nil when it is off.
     public let onlineLearning: OnlineLearning?
+    /// Where every decision and reward is recorded (nil: nowhere); closed at shutdown by `run()`.
+    public let log: InteractionLog?
     private let loadCandidate: (@Sendable (String) throws -> ServedPolicy)?
 
     /// A service deciding with `engine` (its model is the first production version) under
-    /// `configuration`. `loadCandidate` turns a checkpoint path of `POST /v1/policies` into a served
-    /// policy (nil: the endpoint answers 404); `onlineLearning`, when given, sees every decision and
-    /// closing and publishes versions into `versions`. Throws a `ServingError` for invalid rollout settings.
-    public init(engine: DecisionEngine, configuration: ServingConfiguration,
+    /// `configuration`, recording decisions and rewards in `log`. `loadCandidate` turns a checkpoint
+    /// path of `POST /v1/policies` into a served policy (nil: the endpoint answers 404);
+    /// `onlineLearning`, when given, sees every decision and closing and publishes versions into
+    /// `versions`. Throws a `ServingError` for invalid rollout settings.
+    public init(engine: DecisionEngine, configuration: ServingConfiguration, log: InteractionLog? = nil,
                 loadCandidate: (@Sendable (String) throws -> ServedPolicy)? = nil,
                 onlineLearning: OnlineLearning? = nil) throws {
         try configuration.rollout.validate()
@@ -37,6 +40,7 @@ public final class DecisionService: Sendable {
         self.configuration = configuration
         self.metrics = metrics
         self.versions = versions
+        self.log = log
         self.loadCandidate = loadCandidate
         self.onlineLearning = onlineLearning
         decisions = PendingDecisions(window: configuration.feedbackWindow, defaultReward: configuration.defaultReward,
@@ -45,6 +49,11 @@ public final class DecisionService: Sendable {
             metrics.recordClosed(outcome: closed.outcome == .joined ? "joined" : "expired", policy: closed.role.rawValue,
                                  mean: means.role, version: closed.version, versionMean: means.version)
             onlineLearning?.observe(closed)
+            // Expired decisions get their default reward in the log without waiting (the sweeper holds the
+            // store's lock); joined ones are appended, and waited for, by `feedback`.
+            if closed.outcome == .expired {
+                log?.enqueue(RewardRecord(eventId: closed.eventId, reward: closed.reward, outcome: "expired", time: Date()))
+            }
         }
         onlineLearning?.start(publishingInto: versions, metrics: metrics)
     }
@@ -85,10 +94,16 @@ public final class DecisionService: Sendable {
     }
 
     /// Runs the application until SIGINT or SIGTERM, then shuts it down gracefully (in-flight requests
-    /// are answered first) and stops online learning.
+    /// are answered first), stops online learning and closes the log (everything queued is committed).
     public func run() async throws {
         defer { onlineLearning?.stop() }
-        try await makeApplication().runService()
+        do {
+            try await makeApplication().runService()
+        } catch {
+            await log?.close()
+            throw error
+        }
+        await log?.close()
     }
 
     private func recommend(_ request: Request) async throws -> Response {
@@ -112,6 +127,11 @@ public final class DecisionService: Sendable {
         let role = decision.fallbackReason == nil ? route.role : .fallback
         if let reason = decision.fallbackReason { metrics.recordFallback(reason) }
         let eventId = event.uuidString.lowercased()
+        // Committed before the decision is pending (so its expiry cannot reach the log first) and before
+        // the answer (so every event id a caller holds is in the log).
+        try await record(DecisionRecord(eventId: eventId, time: Date(), user: body.user, policy: role.rawValue,
+                                        version: decision.served.version, features: features, action: decision.action,
+                                        propensity: decision.propensity))
         versions.recordDecision(version: decision.served.version)
         onlineLearning?.observe(eventId: eventId, user: body.user, features: features, action: decision.action)
         decisions.add(eventId, role: role, version: decision.served.version)
@@ -129,6 +149,7 @@ public final class DecisionService: Sendable {
         if body.terminal == true { onlineLearning?.markTerminal(body.eventId) }
         switch decisions.join(body.eventId, reward: body.reward) {
         case .joined:
+            try await record(RewardRecord(eventId: body.eventId, reward: body.reward, outcome: "joined", time: Date()))
             return JSONResponse.make(status: .ok, FeedbackResponse(joined: true))
         case .unknown:
             throw ServingError(.notFound, field: "eventId", value: body.eventId,
@@ -175,6 +196,22 @@ public final class DecisionService: Sendable {
             throw ServingError(.notFound, field: "version", value: "", expected: "a version in the path")
         }
         return version.removingPercentEncoding ?? version
+    }
+
+    /// Appends `record` to the log (if any) and waits for its commit; a failure is a 503 naming the log.
+    private func record(_ record: DecisionRecord) async throws {
+        guard let log else { return }
+        do { try await log.append(record) } catch { throw Self.logUnavailable(log, error) }
+    }
+
+    private func record(_ record: RewardRecord) async throws {
+        guard let log else { return }
+        do { try await log.append(record) } catch { throw Self.logUnavailable(log, error) }
+    }
+
+    private static func logUnavailable(_ log: InteractionLog, _ error: Error) -> ServingError {
+        ServingError(.serviceUnavailable, field: "log", value: "\(error)",
+                     expected: "the interaction log sqlite:\(log.path) to accept the record")
     }
 
     private func collect(_ request: Request) async throws -> Data {

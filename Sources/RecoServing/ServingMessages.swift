@@ -5,8 +5,9 @@ import Foundation
 public struct RecommendRequest: Decodable, Sendable {
     /// The observation, `observationWidth` finite numbers in the environment's feature order.
     public var features: [Double]
-    /// The caller's id of the user (optional): it keeps the user with one policy version during a
-    /// roll-out (a stable hash picks the version), and chains the user's decisions for online learning.
+    /// The caller's id of the user (optional): recorded with the decision in the interaction log; it
+    /// keeps the user with one policy version during a roll-out (a stable hash picks the version), and
+    /// chains the user's decisions for online learning.
     public var user: String?
     /// Whether the response carries every action's score (default false).
     public var explain: Bool?

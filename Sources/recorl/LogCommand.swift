@@ -4,14 +4,16 @@ import RecoEnvironments
 import RecoEvaluation
 import RecoExperiments
 import RecoRL
+import RecoServing
 import RecoSimulators
 import RecoTensor
 
-/// `recorl log`: writes a RecoGym log of a logging policy, with its propensities, as RecoGym's CSV.
+/// `recorl log`: writes a RecoGym log of a logging policy, with its propensities, as RecoGym's CSV; or,
+/// with `--from sqlite:PATH`, exports the interaction log of `recorl serve` as such a CSV.
 struct LogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log",
-        abstract: "Write a RecoGym CSV log (t,u,z,v,a,c,ps,ps-a) of users served by a logging policy.")
+        abstract: "Write a RecoGym CSV log (t,u,z,v,a,c,ps,ps-a) of users served by a logging policy, or of recorl serve's log (--from).")
 
     @Option(parsing: .unconditional, help: "Products in the catalogue (at least 2).") var products = 10
     @Option(parsing: .unconditional, help: "Users to log.") var users = 1_000
@@ -20,6 +22,8 @@ struct LogCommand: ParsableCommand {
     @Option(help: "Checkpoint of a trained agent (observing recogym's viewHistory) to log with, instead of --agent.") var checkpoint: String?
     @Option(parsing: .unconditional, help: "Share of impressions chosen uniformly at random instead of by the policy.") var epsilon: Float = 0
     @Option(help: "CSV file to write.") var out: String
+    @Option(help: "Export this interaction log of recorl serve (sqlite:PATH) instead of simulating users: its decisions with rewards as bandit rows.")
+    var from: String?
 
     mutating func validate() throws {
         guard products >= 2, products <= 100_000 else {
@@ -34,9 +38,20 @@ struct LogCommand: ParsableCommand {
         }
         try Bounds.requirePath(out, flag: "--out")
         if let checkpoint { try Bounds.requirePath(checkpoint, flag: "--checkpoint") }
+        if let from, InteractionLog.path(ofLocation: from) == nil {
+            throw ValidationError("--from: \(from) is not valid; expected sqlite:PATH (the interaction log of recorl serve)")
+        }
     }
 
     func run() throws {
+        if let path = from.flatMap(InteractionLog.path(ofLocation:)) {
+            let written: (rows: Int, withoutReward: Int)
+            do { written = try ServedLogExport.write(from: path, to: URL(fileURLWithPath: out)) } catch let error as InteractionLogError {
+                throw ExperimentError("--from: \(error)")
+            }
+            print("wrote \(out): \(written.rows) impressions from sqlite:\(path) (left out \(written.withoutReward) decisions without reward)")
+            return
+        }
         var settings = ABTestSettings()
         settings.products = products
         settings.seed = seed

@@ -4,6 +4,7 @@ import RecoExperiments
 import RecoServing
 
 extension FallbackPolicy: ExpressibleByArgument {}
+extension LogDurability: ExpressibleByArgument {}
 
 /// `recorl serve`: decisions of a saved agent's greedy policy over HTTP, with feedback joined to them,
 /// a safe fallback and Prometheus metrics (`RecoServing.DecisionService`).
@@ -34,6 +35,9 @@ struct ServeCommand: ParsableCommand {
     var publishEvery: Int = 1_000
     @Option(parsing: .unconditional, help: "With --online-learning: transitions gathered before the first update.")
     var onlineLearningStarts: Int = 256
+    @Option(help: "Interaction log of every decision and reward: sqlite:PATH (created if missing).") var log: String?
+    @Option(help: "What a logged record survives: process (a crash of the server) or power (a power loss too; slower).")
+    var logDurability: LogDurability = .processCrash
 
     /// The longest feedback window: one day.
     static let maximumWindowSeconds = 86_400.0
@@ -76,12 +80,18 @@ struct ServeCommand: ParsableCommand {
         guard (0...100_000_000).contains(onlineLearningStarts) else {
             throw ValidationError("--online-learning-starts: \(onlineLearningStarts) is not valid; expected transitions in 0...100000000")
         }
+        if let log, InteractionLog.path(ofLocation: log) == nil {
+            throw ValidationError("--log: \(log) is not valid; expected sqlite:PATH (an SQLite file for the interaction log)")
+        }
     }
 
     func run() throws {
         let (model, environment) = try ServedPolicy.model(checkpoint: checkpoint, dataset: environmentData.data)
         let engine = try DecisionEngine(model: model, fallback: try fallback.make(for: environment),
                                         latencyBudget: .milliseconds(latencyBudgetMs))
+        let interactionLog = try log.flatMap(InteractionLog.path(ofLocation:)).map { path -> InteractionLog in
+            do { return try InteractionLog(path: path, durability: logDurability) } catch { throw ExperimentError("--log: \(error)") }
+        }
         let learning = try onlineLearning ? OnlineLearning(
             agent: try OnlineLearning.learner(try SavedAgent.load(checkpoint, dataset: environmentData.data).agent),
             baseVersion: model.version, actionNames: model.actionNames, publishEvery: publishEvery,
@@ -92,6 +102,7 @@ struct ServeCommand: ParsableCommand {
             configuration: ServingConfiguration(
                 host: host, port: port, feedbackWindow: .seconds(feedbackWindowSeconds), defaultReward: defaultReward,
                 rollout: RolloutSettings(fallbackShare: fallbackShare, rollbackMargin: rollbackMargin, rollbackWindow: rollbackWindow)),
+            log: interactionLog,
             loadCandidate: { path in try ServedPolicy.candidate(checkpoint: path, dataset: dataset, servingEnvironment: environment.name) },
             onlineLearning: learning)
         print("serving \(model.version) on \(environment.name) (fallback \(engine.fallback.version)) at http://\(host):\(port)")

@@ -7,10 +7,10 @@ import RecoTensor
 import Testing
 
 /// A service on a hand-made model of `width` features and actions (`a0`, `a1`, ...), with the
-/// uniform random policy as its fallback, on a free loopback port.
+/// uniform random policy as its fallback, on a free loopback port, logging to `log` if given.
 func makeService(model: Policy = ArgmaxPolicy(width: 3), window: Duration = .seconds(60), defaultReward: Double = 0,
                  latencyBudget: Duration = .milliseconds(50), maximumBodyBytes: Int = 64 * 1024,
-                 rollout: RolloutSettings = RolloutSettings(),
+                 rollout: RolloutSettings = RolloutSettings(), log: InteractionLog? = nil,
                  loadCandidate: (@Sendable (String) throws -> ServedPolicy)? = nil,
                  onlineLearning: OnlineLearning? = nil) throws -> DecisionService {
     let names = (0..<model.actionCount).map { "a\($0)" }
@@ -22,7 +22,7 @@ func makeService(model: Policy = ArgmaxPolicy(width: 3), window: Duration = .sec
         engine: engine,
         configuration: ServingConfiguration(host: "127.0.0.1", port: 0, feedbackWindow: window, defaultReward: defaultReward,
                                             maximumBodyBytes: maximumBodyBytes, rollout: rollout),
-        loadCandidate: loadCandidate, onlineLearning: onlineLearning)
+        log: log, loadCandidate: loadCandidate, onlineLearning: onlineLearning)
 }
 
 /// Runs `test` against `service` started on a loopback port in this process.

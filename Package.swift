@@ -99,6 +99,13 @@ let package = Package(
         .testTarget(name: "RecoDataTests", dependencies: ["RecoData", "RecoTensor", "CZlib"]),
         // Runs the built `recorl` executable on bad input (build with --build-tests first).
         .testTarget(name: "RecorlCommandTests"),
+        // Counts each thread's heap allocations: wrappers of malloc and friends that forward to glibc's own
+        // entry points, linked into the package's test executable only.
+        .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
+        // The serving request path's engine work allocates nothing once warm.
+        .testTarget(name: "RecoAllocationTests", dependencies: [
+            "AllocationCounter", "RecoServing", "RecoExperiments", "RecoEnvironments", "RecoTensor",
+        ]),
         // Only the public API, as an embedder sees it (no @testable imports).
         .testTarget(name: "RecoPublicAPITests", dependencies: ["RecoEngine"]),
     ],

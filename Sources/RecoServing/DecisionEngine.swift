@@ -100,7 +100,9 @@ public final class DecisionEngine: Sendable {
         }
     }
 
-    private func choose(_ served: ServedPolicy, _ features: [Float], explain: Bool, stream: UInt64) throws -> Decision {
+    /// The decision of `served` for `features`, on the calling thread and with no budget: what a worker
+    /// runs. Once warm it allocates nothing but the returned scores (when `explain`).
+    func choose(_ served: ServedPolicy, _ features: [Float], explain: Bool, stream: UInt64) throws -> Decision {
         guard features.count == served.policy.observationWidth else {
             throw PolicyError.shapeMismatch(field: "features", value: "\(features.count) values",
                                             expected: "\(served.policy.observationWidth) (the policy's observation width)")

@@ -11,7 +11,8 @@ struct ServingLogTests {
     func logsDecisionsAndRewards() async throws {
         let path = try temporaryLogPath()
         let log = try InteractionLog(path: path)
-        let service = try makeService(window: .milliseconds(300), defaultReward: -0.5, log: log)
+        // A window long enough for the first feedback on a loaded machine, short enough to wait for the second to expire.
+        let service = try makeService(window: .seconds(3), defaultReward: -0.5, log: log)
         try await live(service) { client in
             let first = try await post(client, "/v1/recommend", #"{"features": [0, 1, 0], "user": "alice"}"#)
             let firstId = try #require(first.body["eventId"] as? String)
@@ -28,7 +29,7 @@ struct ServingLogTests {
             let second = try await post(client, "/v1/recommend", #"{"features": [2, 1, 0]}"#)
             let secondId = try #require(second.body["eventId"] as? String)
             // Expired by the sweeper, then committed with the next batch (waited for: a loaded machine is slow).
-            let deadline = ContinuousClock.now + .seconds(10)
+            let deadline = ContinuousClock.now + .seconds(20)
             var expired: RewardRecord?
             while expired == nil && ContinuousClock.now < deadline {
                 expired = try InteractionLog.read(path: path).first { $0.decision.eventId == secondId }?.reward

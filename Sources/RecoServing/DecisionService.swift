@@ -30,6 +30,7 @@ public final class DecisionService: Sendable {
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.post("/v1/recommend") { request, _ in try await self.recommend(request) }
         router.post("/v1/feedback") { request, _ in try await self.feedback(request) }
+        router.get("/openapi.yaml") { _, _ in OpenAPIDocument.response() }
         router.get("/healthz") { _, _ in JSONResponse.make(status: .ok, ["status": "ok"]) }
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -348,6 +348,8 @@ components:
             read as those numbers (and so answered with a 422).
           items:
             type: number
+            minimum: -3.4028234663852886e+38
+            maximum: 3.4028234663852886e+38
         user:
           type: string
           nullable: true

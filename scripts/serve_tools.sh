@@ -23,7 +23,30 @@ SCHEMATHESIS_FLAGS=${SCHEMATHESIS_FLAGS:-}
 PYTHON=${PYTHON:-python3}
 
 checkpoint=$SERVE_DIR/checkpoint.safetensors
+# The script's own output, for messages from the traps (which run where a redirection may be in force).
+exec 3>&1
 server_pid=""
+child_pid=""
+
+# Runs a command in the background and waits for it: bash runs a trap only between foreground
+# commands, so this lets a signal stop the script (and, through the EXIT trap, the command and the
+# server) at once rather than when the command ends.
+run() {
+    local status=0
+    "$@" &
+    child_pid=$!
+    wait "$child_pid" || status=$?
+    child_pid=""
+    return "$status"
+}
+
+cleanup() {
+    if [ -n "$child_pid" ] && kill -0 "$child_pid" 2>/dev/null; then
+        kill -TERM "$child_pid" 2>/dev/null || true
+        wait "$child_pid" 2>/dev/null || true
+    fi
+    stop_server
+}
 
 stop_server() {
     if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
@@ -31,11 +54,11 @@ stop_server() {
         for _ in $(seq 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
         kill -0 "$server_pid" 2>/dev/null && kill -KILL "$server_pid" 2>/dev/null || true
         wait "$server_pid" 2>/dev/null || true
-        echo "stopped recorl serve (pid $server_pid)"
+        echo "stopped recorl serve (pid $server_pid)" >&3
     fi
     server_pid=""
 }
-trap stop_server EXIT
+trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -45,7 +68,7 @@ train_if_missing() {
         echo "using $checkpoint"
     else
         echo "training a marketing DQN for $SERVE_TRAIN_STEPS steps into $SERVE_DIR"
-        "$RECORL" train --env marketing --steps "$SERVE_TRAIN_STEPS" --out "$SERVE_DIR" --overwrite
+        run "$RECORL" train --env marketing --steps "$SERVE_TRAIN_STEPS" --out "$SERVE_DIR" --overwrite
     fi
 }
 
@@ -85,7 +108,8 @@ demo() {
     start_server --fallback best-fixed $SERVE_DEMO_FLAGS
     echo
     echo "\$ recorl replay --url $base --env marketing --users $SERVE_DEMO_USERS --concurrency 4"
-    replay_output=$("$RECORL" replay --url "$base" --env marketing --users "$SERVE_DEMO_USERS" --concurrency 4)
+    run "$RECORL" replay --url "$base" --env marketing --users "$SERVE_DEMO_USERS" --concurrency 4 >"$SERVE_DIR/replay.txt"
+    replay_output=$(cat "$SERVE_DIR/replay.txt")
     echo "$replay_output"
     echo
     echo "online reward per decision, as the replay saw it:"
@@ -107,7 +131,8 @@ run_wrk() {
     local connections=$1 threads output
     threads=$(( connections < 2 ? connections : 2 ))
     echo "\$ wrk -t$threads -c$connections -d${LOAD_SECONDS}s --latency -s scripts/wrk_recommend.lua $base"
-    output=$(wrk -t"$threads" -c"$connections" -d"${LOAD_SECONDS}s" --latency -s scripts/wrk_recommend.lua "$base")
+    run wrk -t"$threads" -c"$connections" -d"${LOAD_SECONDS}s" --latency -s scripts/wrk_recommend.lua "$base" >"$results.wrk"
+    output=$(cat "$results.wrk")
     echo "$output"
     if echo "$output" | grep -q 'Non-2xx or 3xx responses'; then
         echo "wrk saw non-2xx responses: the body does not fit the served policy" >&2
@@ -130,7 +155,8 @@ load() {
     run_wrk 64 "64 connections"
     if wrk --help 2>&1 | grep -q -- '--rate'; then
         echo "\$ wrk -t2 -c$LOAD_LATENCY_CONNECTIONS -R 1000 (rate-limited latency run)"
-        output=$(wrk -t2 -c"$LOAD_LATENCY_CONNECTIONS" -d"${LOAD_SECONDS}s" -R 1000 --latency -s scripts/wrk_recommend.lua "$base")
+        run wrk -t2 -c"$LOAD_LATENCY_CONNECTIONS" -d"${LOAD_SECONDS}s" -R 1000 --latency -s scripts/wrk_recommend.lua "$base" >"$results.wrk"
+        output=$(cat "$results.wrk")
         echo "$output"
         printf '%-38s %12s %10s %10s\n' "1000/s, $LOAD_LATENCY_CONNECTIONS connections" \
             "$(echo "$output" | awk '/^Requests\/sec:/ { print $2 }')" \
@@ -144,7 +170,7 @@ load() {
     echo
     echo "POST /v1/recommend on $(head -n 1 "$log" | sed 's/ at http.*//'):"
     cat "$results"
-    rm -f "$results"
+    rm -f "$results" "$results.wrk"
     echo "decisions the fallback made meanwhile (model late or failing), from /metrics:"
     curl -fsS "$base/metrics" | grep '^recorl_serve_fallbacks_total' | sed 's/^/  /'
 }
@@ -159,9 +185,9 @@ schemathesis() {
         echo "GET /v1/policies is not served yet: /v1/policies* left out of this run"
         filters=(--exclude-path-regex '^/v1/policies')
     fi
-    echo "\$ schemathesis run $base/openapi.yaml --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance --max-examples $SCHEMATHESIS_EXAMPLES ${filters[*]} $SCHEMATHESIS_FLAGS"
+    echo "\$ schemathesis run $base/openapi.yaml --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance --max-examples $SCHEMATHESIS_EXAMPLES --seed 1 ${filters[*]} $SCHEMATHESIS_FLAGS"
     # shellcheck disable=SC2086
-    "$SCHEMATHESIS" run "$base/openapi.yaml" \
+    run "$SCHEMATHESIS" run "$base/openapi.yaml" \
         --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
         --max-examples "$SCHEMATHESIS_EXAMPLES" --seed 1 "${filters[@]}" $SCHEMATHESIS_FLAGS
 }

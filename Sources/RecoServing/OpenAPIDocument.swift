@@ -417,7 +417,7 @@ components:
     PolicyEntry:
       type: object
       additionalProperties: false
-      required: [version, role, share, decisions, rewards, meanReward, interval]
+      required: [version, role, share, decisions, rewards]
       properties:
         version:
           type: string
@@ -439,7 +439,7 @@ components:
         meanReward:
           type: number
           nullable: true
-          description: Mean reward of those decisions (null before the first).
+          description: Mean reward of those decisions (null, or absent, before the first).
         interval:
           type: array
           nullable: true
@@ -447,7 +447,7 @@ components:
           maxItems: 2
           items:
             type: number
-          description: A 95% interval of the mean reward (null while too few rewards).
+          description: A 95% interval of the mean reward (null, or absent, while there are too few rewards).
     CandidateRequest:
       type: object
       additionalProperties: true

@@ -98,3 +98,50 @@ report-screenshot: setup
 	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --screenshot=$(REPORT_DIR)/report.png \
 		--window-size=$(REPORT_WINDOW) file://$(abspath $(REPORT_DIR))/report.html
 	$(PYTHON) scripts/check_report_screenshot.py $(REPORT_DIR)/report.png --figures 7
+
+# The tools around `recorl serve` (scripts/serve_tools.sh), not part of `make test`. Each serves a
+# marketing DQN from SERVE_DIR (trained for SERVE_TRAIN_STEPS when no checkpoint is there) on a free
+# loopback port in the background and stops it on exit. SERVE_BUILD / SERVE_BUILD_FLAGS as for the
+# report (e.g. SERVE_BUILD_FLAGS="-Xswiftc -enable-testing" reuses a test build).
+SERVE_BUILD ?= .build
+SERVE_BUILD_FLAGS ?=
+SERVE_DIR ?= runs/serve-demo
+SERVE_TRAIN_STEPS ?= 20000
+SERVE_DEMO_USERS ?= 300
+# Extra `recorl serve` flags for the demo (e.g. a holdout share served by the fallback).
+SERVE_DEMO_FLAGS ?= --fallback-share 0.1
+LOAD_SECONDS ?= 5
+LOAD_LATENCY_CONNECTIONS ?= 4
+SCHEMATHESIS_VENV := .venv-schemathesis
+SCHEMATHESIS_EXAMPLES ?= 50
+SCHEMATHESIS_FLAGS ?=
+SERVE_TOOLS = RECORL=$(SERVE_BUILD)/release/recorl SERVE_DIR=$(SERVE_DIR) SERVE_TRAIN_STEPS=$(SERVE_TRAIN_STEPS) \
+	SERVE_DEMO_USERS=$(SERVE_DEMO_USERS) SERVE_DEMO_FLAGS="$(SERVE_DEMO_FLAGS)" LOAD_SECONDS=$(LOAD_SECONDS) \
+	LOAD_LATENCY_CONNECTIONS=$(LOAD_LATENCY_CONNECTIONS) SCHEMATHESIS=$(SCHEMATHESIS_VENV)/bin/schemathesis \
+	SCHEMATHESIS_EXAMPLES=$(SCHEMATHESIS_EXAMPLES) SCHEMATHESIS_FLAGS="$(SCHEMATHESIS_FLAGS)" PYTHON=$(PYTHON) \
+	bash scripts/serve_tools.sh
+
+.PHONY: serve-build serve-demo serve-load serve-schemathesis
+serve-build: setup
+	$(SWIFT) build -c release --scratch-path $(SERVE_BUILD) $(SERVE_BUILD_FLAGS) --product recorl
+
+## Replays SERVE_DEMO_USERS simulated marketing users against a served policy (fallback best-fixed) and
+## prints the online reward of the model and of the fallback.
+serve-demo: serve-build
+	$(SERVE_TOOLS) demo
+
+## wrk (Debian's, installed when missing) on POST /v1/recommend (scripts/wrk_recommend.lua): 1 and 64
+## connections on 2 threads for LOAD_SECONDS each, then latency at LOAD_LATENCY_CONNECTIONS connections.
+serve-load: serve-build
+	@command -v wrk >/dev/null 2>&1 || { \
+		echo "installing wrk"; \
+		$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; }
+	$(SERVE_TOOLS) load
+
+## schemathesis (PyPI, in $(SCHEMATHESIS_VENV)/) against GET /openapi.yaml of a served policy: no 5xx,
+## documented statuses, content types and response schemas, SCHEMATHESIS_EXAMPLES examples per operation.
+serve-schemathesis: serve-build
+	@[ -x $(SCHEMATHESIS_VENV)/bin/schemathesis ] || { \
+		echo "installing schemathesis into $(SCHEMATHESIS_VENV)/"; \
+		$(PYTHON) -m venv $(SCHEMATHESIS_VENV) && $(SCHEMATHESIS_VENV)/bin/pip install --quiet schemathesis; }
+	$(SERVE_TOOLS) schemathesis

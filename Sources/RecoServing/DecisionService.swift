@@ -76,6 +76,8 @@ public final class DecisionService: Sendable {
         router.post("/v1/policies/:version/rollback") { _, context in
             JSONResponse.make(status: .ok, try self.versions.rollback(try Self.version(context)))
         }
+        let document = OpenAPIDocument.yaml(observationWidth: engine.observationWidth)
+        router.get("/openapi.yaml") { _, _ in OpenAPIDocument.response(document) }
         router.get("/healthz") { _, _ in JSONResponse.make(status: .ok, ["status": "ok"]) }
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

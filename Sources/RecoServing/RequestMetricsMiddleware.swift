@@ -26,7 +26,7 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         switch error.status {
         case .notFound:
             return ServingError(.notFound, field: "route", value: "\(request.method) \(request.uri.path)",
-                                expected: "one of POST /v1/recommend, POST /v1/feedback, GET/POST /v1/policies, PATCH /v1/policies/{version}, POST /v1/policies/{version}/promote or /rollback, GET /healthz, GET /metrics")
+                                expected: "one of POST /v1/recommend, POST /v1/feedback, GET/POST /v1/policies, PATCH /v1/policies/{version}, POST /v1/policies/{version}/promote or /rollback, GET /healthz, GET /metrics, GET /openapi.yaml")
         case .contentTooLarge:
             return ServingError(.contentTooLarge, field: "body", value: "more than the limit",
                                 expected: "a smaller body")

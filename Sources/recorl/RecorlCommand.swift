@@ -10,7 +10,8 @@ struct RecorlCommand: ParsableCommand {
         commandName: "recorl",
         abstract: "Deep reinforcement learning for recommender systems on a BLAS-backed engine.",
         subcommands: [TrainCommand.self, EvaluateCommand.self, ExplainCommand.self, CompareCommand.self, ABCommand.self,
-                      LogCommand.self, OPECommand.self, DataCommand.self, ReportCommand.self, ServeCommand.self, DemoCommand.self])
+                      LogCommand.self, OPECommand.self, DataCommand.self, ReportCommand.self, ServeCommand.self, ReplayCommand.self,
+                      DemoCommand.self])
 
     static func main() {
         // The engine's environment variables are checked before anything else uses them.

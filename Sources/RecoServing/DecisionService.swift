@@ -87,20 +87,22 @@ public final class DecisionService: Sendable {
     }
 
     /// The application: the router on `configuration.host` and `port`, with the sweeper that expires
-    /// decisions. `runService()` runs it until SIGINT or SIGTERM, then shuts down gracefully.
-    public func makeApplication() -> some ApplicationProtocol {
+    /// decisions; `listening` is told the port it bound (the one picked when `port` is 0) once it
+    /// accepts connections. `runService()` runs it until SIGINT or SIGTERM, then shuts down gracefully.
+    public func makeApplication(listening: @escaping @Sendable (Int) -> Void = { _ in }) -> some ApplicationProtocol {
         Application(router: makeRouter(),
                      configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
                                                              serverName: "recorl serve"),
-                     services: [FeedbackSweeper(decisions: decisions, interval: configuration.sweepInterval)])
+                     services: [FeedbackSweeper(decisions: decisions, interval: configuration.sweepInterval)],
+                     onServerRunning: { [port = configuration.port] channel in listening(channel.localAddress?.port ?? port) })
     }
 
-    /// Runs the application until SIGINT or SIGTERM, then shuts it down gracefully (in-flight requests
-    /// are answered first), stops online learning and closes the log (everything queued is committed).
-    public func run() async throws {
+    /// Runs the application (`listening` as for `makeApplication`) until SIGINT or SIGTERM, then shuts it
+    /// down gracefully (in-flight requests are answered first), stops online learning and closes the log (everything queued is committed).
+    public func run(listening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
         defer { onlineLearning?.stop() }
         do {
-            try await makeApplication().runService()
+            try await makeApplication(listening: listening).runService()
         } catch {
             await log?.close()
             throw error

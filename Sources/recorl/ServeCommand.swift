@@ -105,18 +105,21 @@ struct ServeCommand: ParsableCommand {
             log: interactionLog,
             loadCandidate: { path in try ServedPolicy.candidate(checkpoint: path, dataset: dataset, servingEnvironment: environment.name) },
             onlineLearning: learning)
-        print("serving \(model.version) on \(environment.name) (fallback \(engine.fallback.version)) at http://\(host):\(port)")
-        fflush(stdout)
-        try Self.block(service)
+        let (host, version, name, fallback) = (host, model.version, environment.name, engine.fallback.version)
+        try Self.block(service) { port in
+            // Once listening, with the port bound (the one picked for --port 0).
+            print("serving \(version) on \(name) (fallback \(fallback)) at http://\(host):\(port)")
+            fflush(stdout)
+        }
     }
 
     /// Runs `service` until SIGINT or SIGTERM shut it down gracefully, and rethrows its error.
-    private static func block(_ service: DecisionService) throws {
+    private static func block(_ service: DecisionService, listening: @escaping @Sendable (Int) -> Void) throws {
         let outcome = Outcome()
         let finished = DispatchSemaphore(value: 0)
         Task {
             do {
-                try await service.run()
+                try await service.run(listening: listening)
             } catch {
                 outcome.error = error
             }

@@ -116,6 +116,11 @@ public final class DecisionEngine: Sendable {
             if explain, served.policy.scoreKind != nil {
                 try served.policy.scores(row, into: workspace.scores.view)
                 scores = workspace.scores.toArray()
+                // Extreme (finite) features can overflow a network: a model whose scores are not finite
+                // has failed for this request, and the fallback answers.
+                if let bad = scores?.firstIndex(where: { !$0.isFinite }) {
+                    throw PolicyError.shapeMismatch(field: "scores[\(bad)]", value: "\(scores![bad])", expected: "finite scores")
+                }
             }
             let action = Int(workspace.action[0])
             guard (0..<served.policy.actionCount).contains(action) else {

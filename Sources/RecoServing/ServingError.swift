@@ -28,10 +28,13 @@ public struct ServingError: Error, Equatable, Sendable, CustomStringConvertible 
 
     /// The JSON response carrying this error.
     func response() -> Response {
-        JSONResponse.make(status: status, ErrorBody(error: .init(field: field, value: value, expected: expected)))
+        JSONResponse.make(status: status, body)
     }
 
-    private struct ErrorBody: Encodable {
+    /// The JSON body of this error (strings only: it always encodes).
+    var body: ErrorBody { ErrorBody(error: .init(field: field, value: value, expected: expected)) }
+
+    struct ErrorBody: Encodable {
         struct Detail: Encodable {
             var field: String?
             var value: String?
@@ -49,10 +52,14 @@ enum JSONResponse {
         return encoder
     }()
 
-    /// `value` encoded as the body of a response with `status` and `Content-Type: application/json`.
+    /// `value` encoded as the body of a response with `status` and `Content-Type: application/json`; a
+    /// value that cannot be encoded (a non-finite number) is answered with a 500 error body instead of a
+    /// body that says less than its schema.
     static func make(status: HTTPResponse.Status, _ value: some Encodable) -> Response {
-        // The bodies are plain structs of strings and finite numbers, which always encode.
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        guard let data = try? encoder.encode(value) else {
+            return make(status: .internalServerError,
+                        ServingError(.internalServerError, expected: "a response that encodes as JSON (it held a non-finite number)").body)
+        }
         return Response(status: status, headers: [.contentType: "application/json"],
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }

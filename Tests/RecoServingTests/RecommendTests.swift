@@ -26,6 +26,22 @@ struct RecommendTests {
         }
     }
 
+    @Test("a model whose scores overflow on extreme features is answered by the fallback, never with a body short of its schema")
+    func overflowingScores() async throws {
+        let service = try makeService(model: OverflowingPolicy(width: 3))
+        try await live(service) { client in
+            let response = try await post(client, "/v1/recommend", #"{"features": [1e30, -3e38, 2e38], "explain": true}"#)
+            #expect(response.status == 200)
+            #expect(response.body["policy"] as? String == "fallback")
+            #expect((response.body["eventId"] as? String)?.isEmpty == false)
+            let scores = try #require(response.body["scores"] as? [Double], "the uniform fallback's own scores")
+            #expect(scores.count == 3 && scores.allSatisfy { abs($0 - 1.0 / 3) < 1e-6 })
+            #expect(sample(service.metrics.exposition(), "recorl_serve_fallbacks_total", #"reason="model_error""#) == 1)
+            let plain = try await post(client, "/v1/recommend", #"{"features": [1e30, -3e38, 2e38]}"#)
+            #expect(plain.body["policy"] as? String == "production" && plain.body["action"] as? Int == 2)
+        }
+    }
+
     @Test("GET /healthz answers ok")
     func health() async throws {
         try await live(try makeService()) { client in

@@ -81,3 +81,24 @@ final class ArgminPolicy: Policy, @unchecked Sendable {
         logProbabilities?.update(repeating: 0)
     }
 }
+
+/// Argmax of the features, whose scores are the features times 1e30: extreme (finite) features make
+/// them overflow, as a network's can.
+final class OverflowingPolicy: Policy, @unchecked Sendable {
+    let base: ArgmaxPolicy
+    var observationWidth: Int { base.observationWidth }
+    var actionCount: Int { base.actionCount }
+    var scoreKind: ActionScoreKind? { .qValue }
+
+    init(width: Int) { base = ArgmaxPolicy(width: width) }
+
+    func act(_ observations: MatrixView, into actions: UnsafeMutableBufferPointer<Int32>,
+             logProbabilities: UnsafeMutableBufferPointer<Float>?, using generator: inout RandomGenerator) throws {
+        try base.act(observations, into: actions, logProbabilities: logProbabilities, using: &generator)
+    }
+
+    func scores(_ observations: MatrixView, into scores: MatrixView) throws {
+        try base.scores(observations, into: scores)
+        for r in 0..<scores.rows { for j in 0..<scores.columns { scores[r, j] *= 1e30 } }
+    }
+}

@@ -141,18 +141,19 @@ public final class GRU: Layer {
                 let row = b * steps + t
                 let g = gates.rowPointer(row), c = candidate.rowPointer(row), s = states.rowPointer(row)
                 let previous = t > 0 ? states.rowPointer(row - 1) : zero
+                // The recurrent row becomes scratch: -(r, z pre-activations), then -2 x n's.
                 let p = recurrent.rowPointer(b)
+                for j in 0..<(2 * h) { p[j] = -(g[j] + p[j] + bhh[j]) }
+                for j in 0..<h { c[j] = p[2 * h + j] + bhh[2 * h + j] }
+                Kernels.vectorisedExp(p, into: p, count: 2 * h)
+                for j in 0..<(2 * h) { g[j] = 1 / (1 + p[j]) }       // r, z = σ(a) = 1 / (1 + e^-a)
+                for j in 0..<h { p[2 * h + j] = -2 * (g[2 * h + j] + g[j] * c[j]) }
+                Kernels.vectorisedExp(p + 2 * h, into: p + 2 * h, count: h)
                 for j in 0..<h {
-                    let r = GRU.sigmoid(g[j] + p[j] + bhh[j])
-                    let z = GRU.sigmoid(g[h + j] + p[h + j] + bhh[h + j])
-                    let hn = p[2 * h + j] + bhh[2 * h + j]
-                    let n = Foundation.tanh(g[2 * h + j] + r * hn)
-                    let before = previous[j]
-                    g[j] = r
-                    g[h + j] = z
+                    let n = 2 / (1 + p[2 * h + j]) - 1                // tanh(a) = 2σ(2a) - 1
+                    let z = g[h + j]
                     g[2 * h + j] = n
-                    c[j] = hn
-                    s[j] = (1 - z) * n + z * before
+                    s[j] = (1 - z) * n + z * previous[j]
                 }
             }
         }
@@ -161,13 +162,6 @@ public final class GRU: Layer {
         } else {
             y.copy(from: step(steps - 1, of: states, batch: batch))
         }
-    }
-
-    @inline(__always)
-    static func sigmoid(_ v: Float) -> Float {
-        if v >= 0 { return 1 / (1 + Foundation.exp(-v)) }
-        let e = Foundation.exp(v)
-        return e / (1 + e)
     }
 
     public func backward(input x: MatrixView, output y: MatrixView, outputGradient dy: MatrixView,
@@ -199,21 +193,20 @@ public final class GRU: Layer {
                 let dh = current.rowPointer(b), carry = next.rowPointer(b)
                 let previous = t > 0 ? states.rowPointer(row - 1) : zero
                 let direct = allSteps ? dy.rowPointer(row) : zero
+                // Short loops over few pointers, so the compiler vectorises each (with run-time alias checks).
+                for j in 0..<h { dh[j] += direct[j] }
                 for j in 0..<h {
-                    let r = g[j], z = g[h + j], n = g[2 * h + j]
-                    let d = dh[j] + direct[j]
-                    let before = previous[j]
-                    let dn = d * (1 - z) * (1 - n * n)
-                    let dr = dn * c[j] * r * (1 - r)
-                    let dz = d * (before - n) * z * (1 - z)
-                    gi[j] = dr
-                    gi[h + j] = dz
-                    gi[2 * h + j] = dn
-                    gh[j] = dr
-                    gh[h + j] = dz
-                    gh[2 * h + j] = dn * r
-                    carry[j] = d * z
+                    let z = g[h + j], n = g[2 * h + j]
+                    gi[2 * h + j] = dh[j] * (1 - z) * (1 - n * n)                 // n pre-activation
+                    gi[h + j] = dh[j] * (previous[j] - n) * z * (1 - z)           // z pre-activation
                 }
+                for j in 0..<h {
+                    let r = g[j]
+                    gi[j] = gi[2 * h + j] * c[j] * r * (1 - r)                    // r pre-activation
+                }
+                gh.update(from: gi, count: 2 * h)
+                for j in 0..<h { gh[2 * h + j] = gi[2 * h + j] * g[j] }           // through r * (W_hn h + b_hn)
+                for j in 0..<h { carry[j] = dh[j] * g[h + j] }                    // h_{t-1} directly
             }
             if t > 0 {
                 let stepGradient = step(t, of: dGh, batch: batch)

@@ -280,6 +280,43 @@ import RecoTensor
         #expect(replica.forward(batch).toArray() == network.forward(batch).toArray())
     }
 
+    @Test func encodersAreBranchesOfAMultiInputNetworkAndRoundTrip() throws {
+        var generator = RandomGenerator(seed: 1212)
+        let (steps, vocabulary) = (5, 9)
+        let branches = [
+            NetworkBranch(name: "window", input: .ids(count: vocabulary, steps: steps),
+                          layers: [.embedding(count: vocabulary, width: 8), .selfAttention(width: 8, heads: 4, steps: steps), .lastStep]),
+            NetworkBranch(name: "history", input: .ids(count: vocabulary, steps: steps),
+                          layers: [.embedding(count: vocabulary, width: 4), .gru(inputs: 4, hidden: 6)]),
+            NetworkBranch(name: "user", input: .dense(width: 3)),
+        ]
+        let network = try MultiInputNetwork(branches: branches, trunk: [.linear(17, 8), .tanh, .linear(8, 2)], maxBatch: 3,
+                                            generator: &generator)
+        let ids = OwnedBuffer<Int32>(count: 3 * steps) { Int32(($0 * 4 + 1) % vocabulary) }
+        let user = randomMatrix(3, 3, &generator)
+        let batches: [InputBatch] = [.ids(UnsafeBufferPointer(ids.elements)), .ids(UnsafeBufferPointer(ids.elements)), .floats(user.view)]
+        let output = network.forward(batches)
+        #expect(output.rows == 3 && output.columns == 2)
+        let weights = randomMatrix(3, 2, &generator)
+        network.backward(outputGradient: weights.view)
+        let store = network.parameters
+        let p = GradientCheck.worstViolation(buffer: store.values.baseAddress!, count: store.count, analytic: Array(store.gradients)) {
+            GradientCheck.objective(network.forward(batches), weights.view)
+        }
+        #expect(p.excess <= 0, "parameter \(p.index): analytic \(p.analytic), numeric \(p.numeric)")
+
+        let url = Fixtures.temporaryFile("multi-input-encoders.safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Checkpoint(entries: [.init(name: "ranker", model: .multiInput(network))]).write(to: url)
+        let entry = try #require(try Checkpoint.read(from: url).entry(named: "ranker"))
+        guard case let .multiInput(restored) = entry.model else {
+            Issue.record("ranker came back as \(entry.model)")
+            return
+        }
+        #expect(restored.branches == branches)
+        #expect(restored.forward(batches).toArray().map(\.bitPattern) == network.forward(batches).toArray().map(\.bitPattern))
+    }
+
     // MARK: Learning
 
     /// Windows of `steps` ids in `0..<vocabulary` holding item 0 and item 1 once each at random places

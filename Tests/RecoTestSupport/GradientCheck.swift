@@ -45,8 +45,10 @@ public enum GradientCheck {
     }
 
     /// Checks a single layer: gradients with respect to every parameter and every input element.
+    /// `batch` is the number of input rows; `outputRows` the number of output rows when it differs (a
+    /// layer that reduces sequences of `T` rows to one row each gets `batch / T`).
     /// Returns a description of the first disagreement, or nil when all agree.
-    public static func check(layer: Layer, batch: Int, generator: inout RandomGenerator,
+    public static func check(layer: Layer, batch: Int, outputRows: Int? = nil, generator: inout RandomGenerator,
                       inputRange: ClosedRange<Float> = -1...1, accumulate: Bool = false) throws -> String? {
         let parameters = Matrix(rows: 1, columns: max(1, layer.parameterCount))
         let gradients = Matrix(rows: 1, columns: max(1, layer.parameterCount))
@@ -60,8 +62,8 @@ public enum GradientCheck {
             let magnitude = generator.uniform(inputRange.lowerBound, inputRange.upperBound)
             x.view.base[i] = generator.bernoulli(0.5) ? magnitude : -magnitude
         }
-        let y = Matrix(rows: batch, columns: layer.outputWidth)
-        let weights = Matrix(rows: batch, columns: layer.outputWidth)
+        let y = Matrix(rows: outputRows ?? batch, columns: layer.outputWidth)
+        let weights = Matrix(rows: outputRows ?? batch, columns: layer.outputWidth)
         generator.fillUniform(weights.view.flat, -1, 1)
         let dy = Matrix(copying: weights.view)
         let dx = Matrix(rows: batch, columns: layer.inputWidth)

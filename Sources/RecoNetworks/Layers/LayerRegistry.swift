@@ -9,6 +9,7 @@ public final class LayerRegistry: @unchecked Sendable {
     public static let shared = LayerRegistry(kinds: [
         LinearKind.self, ReLUKind.self, TanhKind.self, SigmoidKind.self, LayerNormKind.self, SoftmaxKind.self,
         LogSoftmaxKind.self, DuelingKind.self, EmbeddingKind.self, MeanPoolingKind.self, IdColumnsEmbeddingKind.self,
+        GRUKind.self, SelfAttentionKind.self, LastStepKind.self, IdColumnsSequenceKind.self,
     ])
 
     private let lock = NSLock()

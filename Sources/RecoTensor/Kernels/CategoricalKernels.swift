@@ -122,7 +122,7 @@ extension Kernels {
 
     /// `y[i] = e^x[i]` for `count` floats (`y` may be `x`) with the vectorised exp the categorical kernels use:
     /// within a few ulp, exactly 0 below ln(FLT_MIN) ~ -87.34 (and for `-inf`), `+inf` above ~88.72, NaN kept.
-    static func vectorisedExp(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+    package static func vectorisedExp(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
         reco_exp(x, y, count)
     }
 

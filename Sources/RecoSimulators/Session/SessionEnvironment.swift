@@ -22,6 +22,9 @@ public struct SessionStepRecord: Codable, Equatable, Sendable {
     public var highActivity = false, isNewUser = false
     /// Whether the user left (bored) at this step.
     public var left = false
+
+    /// An empty record (nothing shown, no click).
+    public init() {}
 }
 
 /// A click's pending add-to-cart or purchase.

@@ -29,7 +29,7 @@ struct BenchCommand: ParsableCommand {
 
     /// The benchmark's sections.
     enum Part: String, CaseIterable, Codable, ExpressibleByArgument {
-        case replay, mlp, dqn, actorCritic = "actor-critic", training, recogym, data
+        case replay, mlp, dqn, actorCritic = "actor-critic", training, recogym, data, session
     }
 
     @Option(name: .long, help: "Threads for BLAS and the engine (default: \(ThreadPolicy.environmentVariable) or all cores).")
@@ -94,6 +94,11 @@ struct BenchCommand: ParsableCommand {
             report.data = data
             print("\n" + data.text)
         }
+        if parts.contains(.session) {
+            let session = try SessionBenchmarkResult.measure()
+            report.session = session
+            print("\n" + session.text)
+        }
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -118,6 +123,7 @@ struct BenchReport: Codable {
     var training: TrainingThroughputResult?
     var recogym: RecoGymBenchmarkResult?
     var data: DataBenchmarkResult?
+    var session: SessionBenchmarkResult?
 
     init(environment: EnvironmentReport) { self.environment = environment }
 }

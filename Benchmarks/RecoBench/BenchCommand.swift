@@ -29,7 +29,7 @@ struct BenchCommand: ParsableCommand {
 
     /// The benchmark's sections.
     enum Part: String, CaseIterable, Codable, ExpressibleByArgument {
-        case replay, mlp, dqn, actorCritic = "actor-critic", training, recogym, data, encoders
+        case replay, mlp, dqn, actorCritic = "actor-critic", training, recogym, data, encoders, session
     }
 
     @Option(name: .long, help: "Threads for BLAS and the engine (default: \(ThreadPolicy.environmentVariable) or all cores).")
@@ -99,6 +99,11 @@ struct BenchCommand: ParsableCommand {
             report.encoders = encoders
             print("\n" + EncoderResult.table(encoders))
         }
+        if parts.contains(.session) {
+            let session = try SessionBenchmarkResult.measure()
+            report.session = session
+            print("\n" + session.text)
+        }
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -124,6 +129,7 @@ struct BenchReport: Codable {
     var recogym: RecoGymBenchmarkResult?
     var data: DataBenchmarkResult?
     var encoders: [EncoderResult]?
+    var session: SessionBenchmarkResult?
 
     init(environment: EnvironmentReport) { self.environment = environment }
 }

@@ -15,6 +15,9 @@ public struct EnvironmentEntry: @unchecked Sendable {
     /// An offline top-K table of the given policies (name, policy) beside the environment's ranking
     /// baselines at a cut-off K, for environments over logged data (nil for simulators).
     public let rankingTable: ((_ policies: [(name: String, policy: Policy)], _ k: Int) throws -> String)?
+    /// A table of the environment's own episode metrics for the given policies (name, policy) beside
+    /// its baselines, over a number of evaluation episodes (nil: none; `session` has one).
+    public let episodeMetricsTable: ((_ policies: [(name: String, policy: Policy)], _ episodes: Int) throws -> String)?
     private let maker: (Int) -> BatchedEnvironment
     private let evaluationMaker: (Int) -> BatchedEnvironment
     private let presets: [String: AlgorithmConfiguration]
@@ -27,6 +30,7 @@ public struct EnvironmentEntry: @unchecked Sendable {
     public init(name: String, actionNames: [String], presets: [String: AlgorithmConfiguration] = [:],
                 trainingSteps: [String: Int] = [:], defaultSteps: Int = 100_000, data: EnvironmentData? = nil,
                 rankingTable: (([(name: String, policy: Policy)], Int) throws -> String)? = nil,
+                episodeMetricsTable: (([(name: String, policy: Policy)], Int) throws -> String)? = nil,
                 make: @escaping (Int) -> BatchedEnvironment, makeEvaluation: ((Int) -> BatchedEnvironment)? = nil) {
         self.name = name
         self.actionNames = actionNames
@@ -35,6 +39,7 @@ public struct EnvironmentEntry: @unchecked Sendable {
         self.defaultSteps = defaultSteps
         self.data = data
         self.rankingTable = rankingTable
+        self.episodeMetricsTable = episodeMetricsTable
         maker = make
         evaluationMaker = makeEvaluation ?? make
     }
@@ -58,6 +63,7 @@ public struct EnvironmentEntry: @unchecked Sendable {
 
 /// What a data-backed environment is built from: a data directory (`--data`) and, optionally, its
 /// settings as a JSON object (`--env-config`), kept as text so a run records exactly what it used.
+/// Simulators configured by settings alone (`session`) have an empty `directory`.
 public struct EnvironmentData: Codable, Equatable, Sendable {
     public var directory: String
     public var settings: String?
@@ -67,7 +73,11 @@ public struct EnvironmentData: Codable, Equatable, Sendable {
         self.settings = settings
     }
 
-    /// `directory` with the contents of the settings file at `settingsPath`, when given; errors name the flags.
+    /// Whether a data directory is named (false for settings-only simulators).
+    public var hasDirectory: Bool { !directory.isEmpty }
+
+    /// `directory` (empty for none) with the contents of the settings file at `settingsPath`, when
+    /// given; errors name the flags.
     public static func read(directory: String, settingsPath: String?) throws -> EnvironmentData {
         guard let settingsPath else { return EnvironmentData(directory: directory) }
         guard let data = FileManager.default.contents(atPath: settingsPath), let text = String(data: data, encoding: .utf8) else {
@@ -82,25 +92,41 @@ public struct EnvironmentData: Codable, Equatable, Sendable {
 public struct EnvironmentCatalog: Sendable {
     /// Builds a data-backed environment's entry from its data directory and settings.
     public typealias DataEnvironment = @Sendable (EnvironmentData) throws -> EnvironmentEntry
+    /// Builds a simulator's entry from its settings (a JSON object as text; nil for the defaults).
+    public typealias SettingsEnvironment = @Sendable (String?) throws -> EnvironmentEntry
 
     public private(set) var entries: [EnvironmentEntry]
     /// Environments that need a data directory, by name.
     public private(set) var dataEnvironments: [String: DataEnvironment]
+    /// Simulators built from optional settings (`--env-config`, no `--data`), by name.
+    public private(set) var settingsEnvironments: [String: SettingsEnvironment]
 
     public static let standard = EnvironmentCatalog(entries: [.marketing, .cartpole, .recogym],
-                                                    dataEnvironments: ["reviews": { try .reviews($0) }])
+                                                    dataEnvironments: ["reviews": { try .reviews($0) }],
+                                                    settingsEnvironments: ["session": { try .session(settings: $0) }])
 
-    public init(entries: [EnvironmentEntry], dataEnvironments: [String: DataEnvironment] = [:]) {
+    public init(entries: [EnvironmentEntry], dataEnvironments: [String: DataEnvironment] = [:],
+                settingsEnvironments: [String: SettingsEnvironment] = [:]) {
         self.entries = entries
         self.dataEnvironments = dataEnvironments
+        self.settingsEnvironments = settingsEnvironments
     }
 
-    public var names: [String] { entries.map(\.name) + dataEnvironments.keys.sorted() }
+    public var names: [String] { entries.map(\.name) + settingsEnvironments.keys.sorted() + dataEnvironments.keys.sorted() }
 
     /// The entry called `name`, built from `data` for data-backed environments; throws an error
     /// listing the known names for an unknown one, and naming `--data` when it is missing or not wanted.
     public func entry(named name: String, data: EnvironmentData? = nil) throws -> EnvironmentEntry {
+        if let make = settingsEnvironments[name] {
+            if let data, data.hasDirectory {
+                throw ExperimentError("--data: \(data.directory) is not valid with --env \(name); expected only --env-config FILE for its settings")
+            }
+            return try make(data?.settings)
+        }
         if let make = dataEnvironments[name] {
+            if let data, !data.hasDirectory {
+                throw ExperimentError("--env-config: needs --data DIR with --env \(name); expected both, a dataset directory written by `recorl data prepare` and its settings")
+            }
             guard let data else {
                 throw ExperimentError("--env \(name): needs --data DIR; expected a dataset directory written by `recorl data prepare`")
             }
@@ -108,6 +134,9 @@ public struct EnvironmentCatalog: Sendable {
         }
         guard let entry = entries.first(where: { $0.name == name }) else {
             throw ExperimentError("--env: \"\(name)\" is not valid; expected one of \(names.joined(separator: ", "))")
+        }
+        if let data, !data.hasDirectory {
+            throw ExperimentError("--env-config: not valid with --env \(name); expected it only with \((settingsEnvironments.keys.sorted() + dataEnvironments.keys.sorted()).joined(separator: ", "))")
         }
         if let data {
             throw ExperimentError("--data: \(data.directory) is not valid with --env \(name); expected it only with \(dataEnvironments.keys.sorted().joined(separator: ", "))")

@@ -21,7 +21,8 @@ public enum EvaluationSettings {
     /// The table `train` ends with and `evaluate` prints: the trained greedy policy against the baselines,
     /// every policy on the same episodes (the same users in the same order), each row's mean with its
     /// 95% confidence interval (`1.96 * sd / sqrt(n)`, sample standard deviation over the episodes).
-    /// Environments over logged data add their offline top-K table at K = `rankingCutoff`.
+    /// Environments over logged data add their offline top-K table at K = `rankingCutoff`; simulators
+    /// with episode metrics (`session`) their metrics table over the same number of episodes.
     public static func comparisonTable(_ agent: Agent, environment: EnvironmentEntry, episodes: Int,
                                        rankingCutoff: Int = defaultRankingCutoff) throws -> String {
         let evaluation = environment.makeEvaluation(copies: copies(for: episodes))
@@ -41,6 +42,8 @@ public enum EvaluationSettings {
             row("best fixed: \(baselines.bestFixedAction)", baselines.bestFixed),
         ].joined(separator: "\n") + (try environment.rankingTable.map {
             "\n\n" + (try $0([("trained \(agent.algorithm) (greedy)", agent.greedyPolicy)], rankingCutoff))
+        } ?? "") + (try environment.episodeMetricsTable.map {
+            "\n\n" + (try $0([("trained \(agent.algorithm) (greedy)", agent.greedyPolicy)], episodes))
         } ?? "")
     }
 

@@ -242,7 +242,7 @@ public struct Experiment {
         if let display { callbacks.insert(ProgressCallback(every: displayInterval ?? max(1, record.steps / 10), display), at: 0) }
         var metadata = [RunDirectory.environmentKey: environmentEntry.name, RunDirectory.seedKey: String(record.seed)]
         if let data = environmentEntry.data {
-            metadata[RunDirectory.datasetKey] = data.directory
+            if data.hasDirectory { metadata[RunDirectory.datasetKey] = data.directory }
             metadata[RunDirectory.environmentSettingsKey] = data.settings
         }
         let snapshots = directory.map {

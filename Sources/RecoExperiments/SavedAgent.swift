@@ -20,7 +20,10 @@ public enum SavedAgent {
         }
         let name = loaded.metadata[RunDirectory.environmentKey] ?? ""
         let environment: EnvironmentEntry
-        if catalog.dataEnvironments[name] != nil {
+        if catalog.settingsEnvironments[name] != nil {
+            environment = try catalog.entry(named: name, data: EnvironmentData(
+                directory: "", settings: loaded.metadata[RunDirectory.environmentSettingsKey]))
+        } else if catalog.dataEnvironments[name] != nil {
             guard let directory = dataset ?? loaded.metadata[RunDirectory.datasetKey] else {
                 throw ExperimentError("--checkpoint: \(path) records environment \(name) without its data directory; expected --data DIR")
             }

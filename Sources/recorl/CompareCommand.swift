@@ -80,7 +80,7 @@ struct CompareCommand: ParsableCommand {
                 print(String(format: "  %@ seed %d: return %.3f, %.1f s, %.0f env steps/s, %.0f updates/s", algorithm,
                              seed, run.finalReturn, run.seconds, run.environmentStepsPerSecond, run.updatesPerSecond))
                 runs.append(run)
-                if environment.rankingTable != nil { greedy.append(("\(algorithm) seed \(seed)", outcome.agent.greedyPolicy)) }
+                if environment.rankingTable != nil || environment.episodeMetricsTable != nil { greedy.append(("\(algorithm) seed \(seed)", outcome.agent.greedyPolicy)) }
             }
         }
         let baselines = try Baselines(environment: environment, evaluationEnvironment: evaluationEnvironment, episodes: evalEpisodes)
@@ -92,6 +92,10 @@ struct CompareCommand: ParsableCommand {
         if let rankingTable = environment.rankingTable {
             print("")
             print(try rankingTable(greedy, EvaluationSettings.defaultRankingCutoff))
+        }
+        if let metricsTable = environment.episodeMetricsTable {
+            print("")
+            print(try metricsTable(greedy, evalEpisodes))
         }
         try ComparisonReport.write(runs: runs, summaries: summaries, baselines: baselines, to: directory.url)
         print("")

@@ -4,14 +4,15 @@ import RecoExperiments
 import RecoTensor
 
 /// `recorl evaluate`: reruns the final comparison table of a saved agent; on an environment over
-/// logged data (`--env reviews --data DIR`), also or only the offline top-K table with its baselines.
+/// logged data (`--env reviews --data DIR`), also or only the offline top-K table with its baselines; on
+/// `--env session`, also or only its episode metrics (CTR, conversion, tail coverage, repetition, ...).
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Compare a saved policy with the baselines: returns on the evaluation episodes, and top-K metrics on held-out users for --env reviews.")
+        abstract: "Compare a saved policy with the baselines: returns on the evaluation episodes, top-K metrics on held-out users for --env reviews, episode metrics for --env session.")
 
     @Option(help: "Checkpoint written by `recorl train` (optional with --env reviews: the baselines alone).") var checkpoint: String?
-    @Option(help: "Environment of the baselines-only table (reviews; default: the checkpoint's).") var env: String?
+    @Option(help: "Environment of the baselines-only table (reviews or session; default: the checkpoint's).") var env: String?
     @OptionGroup var environmentData: EnvironmentDataOptions
     @Option(parsing: .unconditional, help: "Episodes in the comparison.") var episodes: Int = 200
     @Option(parsing: .unconditional, help: "Cut-off K of the top-K metrics.") var k: Int = EvaluationSettings.defaultRankingCutoff
@@ -44,8 +45,12 @@ struct EvaluateCommand: ParsableCommand {
             return
         }
         let environment = try Experiment().catalog.entry(named: env ?? "", data: environmentData.read())
+        if let metricsTable = environment.episodeMetricsTable {
+            print(try metricsTable([], episodes))
+            return
+        }
         guard let rankingTable = environment.rankingTable else {
-            throw ValidationError("--env: \(environment.name) has no offline top-K table; expected an environment over logged data (reviews), or --checkpoint")
+            throw ValidationError("--env: \(environment.name) has no offline top-K table; expected an environment over logged data (reviews) or session, or --checkpoint")
         }
         print(try rankingTable([], k))
     }

@@ -69,7 +69,7 @@ import Testing
             (["evaluate", "--env", "marketing"], "--env: marketing has no offline top-K table"),
             (["evaluate"], "--checkpoint: missing"),
             (["evaluate", "--env", "reviews", "--data", data, "--k", "0"], "--k: 0 is not valid"),
-            (["train", "--env", "reviews", "--env-config", unknown.path, "--steps", "10"], "--env-config: \(unknown.path) needs --data DIR"),
+            (["train", "--env", "reviews", "--env-config", unknown.path, "--steps", "10"], "--env-config: needs --data DIR"),
             (["train", "--env", "reviews", "--data", data, "--env-config", unknown.path, "--steps", "10"],
              "--env-config: reviews setting horizn: is not a setting"),
             (["train", "--env", "reviews", "--data", data, "--env-config", slate.path, "--steps", "10"], "actionSpace"),

@@ -42,4 +42,21 @@ extension DQNConfiguration {
         configuration.exploration = .constant(1)
         return configuration
     }
+
+    /// Settings for the `session` simulator (1,000 items by default): a bag of the window's items
+    /// embedded 16 wide, a short horizon (`gamma = 0.5`), exploration decaying over the first 10,000
+    /// steps. Not yet tuned: see docs/session.md for how far DQN gets with it.
+    public static var session: DQNConfiguration {
+        var configuration = DQNConfiguration()
+        configuration.hiddenLayers = [128]
+        configuration.itemEmbeddingWidth = 16
+        configuration.learningRate = 2e-3
+        configuration.gamma = 0.5
+        configuration.batchSize = 64
+        configuration.trainFrequency = 2
+        configuration.learningStarts = 1_000
+        configuration.targetUpdateInterval = 500
+        configuration.exploration = Schedule.reaching(end: 0.05, after: 10_000)
+        return configuration
+    }
 }

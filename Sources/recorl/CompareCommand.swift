@@ -22,6 +22,7 @@ struct CompareCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Episodes in each final evaluation.") var evalEpisodes: Int = 200
     @Option(help: "Output directory for compare.csv and compare.json.") var out: String = "runs/compare"
     @Option(parsing: .unconditional, help: "Threads for BLAS and the engine (default: \(ThreadPolicy.environmentVariable) or all cores).") var threads: Int?
+    @OptionGroup var encoding: EncoderOptions
 
     mutating func validate() throws {
         try Bounds.requirePositive(seeds, atMost: Self.maximumSeeds, flag: "--seeds")
@@ -72,6 +73,8 @@ struct CompareCommand: ParsableCommand {
                 request.copies = envs
                 request.seed = seed
                 request.evaluates = false
+                let (encoding, name) = (encoding, algorithm)
+                request.adjust = { try encoding.apply(to: $0, algorithm: name) }
                 let outcome = try experiment.train(request)
                 let final = try EvaluationSettings.greedyReturn(outcome.agent, on: evaluationEnvironment, episodes: evalEpisodes)
                 let run = ComparisonRun(algorithm: algorithm, seed: seed, environmentSteps: outcome.progress.step,

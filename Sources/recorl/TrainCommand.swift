@@ -32,6 +32,7 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "DQN: steps per return in the targets (n-step returns).") var nSteps: Int?
     @Flag(inversion: .prefixedNo, help: "DQN: prioritized replay.") var prioritized: Bool?
     @Option(parsing: .unconditional, help: "Threads for BLAS and the engine (default: \(ThreadPolicy.environmentVariable) or all cores).") var threads: Int?
+    @OptionGroup var encoding: EncoderOptions
 
     mutating func validate() throws {
         if let steps { try Bounds.requirePositive(steps, atMost: TrainingRequest.maximumSteps, flag: "--steps") }
@@ -49,7 +50,8 @@ struct TrainCommand: ParsableCommand {
                          ("--config", config != nil), ("--out", out != nil), ("--overwrite", overwrite),
                          ("--eval-interval", evalInterval != nil), ("--checkpoint-interval", checkpointInterval != nil),
                          ("--double", double != nil), ("--dueling", dueling != nil), ("--n-steps", nSteps != nil),
-                         ("--prioritized", prioritized != nil)]
+                         ("--prioritized", prioritized != nil), ("--encoder", encoding.encoder != nil),
+                         ("--encoder-width", encoding.encoderWidth != nil)]
             if let (flag, _) = fixed.first(where: \.1) {
                 throw ValidationError("\(flag): fixed by the run being resumed; with --resume give only --steps, --eval-episodes and --threads")
             }
@@ -85,8 +87,9 @@ struct TrainCommand: ParsableCommand {
         request.resume = resume != nil
         request.overwrite = overwrite
         request.snapshotInterval = checkpointInterval
-        let (double, dueling, nSteps, prioritized) = (double, dueling, nSteps, prioritized)
+        let (double, dueling, nSteps, prioritized, encoding, algorithm) = (double, dueling, nSteps, prioritized, encoding, algorithmName)
         request.adjust = { configuration in
+            let configuration = try encoding.apply(to: configuration, algorithm: algorithm)
             guard var dqn = configuration as? DQNConfiguration else { return configuration }
             if let double { dqn.double = double }
             if let dueling { dqn.dueling = dueling }

@@ -57,35 +57,61 @@ public struct EnvironmentSpaces: Equatable, Sendable {
     }
 }
 
-/// The layers every deep agent's networks start with for its observations: an `id-columns-embedding`
-/// when the environment declares id columns and the configuration's `itemEmbeddingWidth` is positive,
-/// nothing otherwise (the observation goes to the first linear layer as it is, ids read as numbers).
+/// The layers every deep agent's networks start with for its observations, when the environment
+/// declares id columns and the configuration's `itemEmbeddingWidth` is positive (nothing otherwise: the
+/// observation goes to the first linear layer as it is, ids read as numbers):
 ///
-/// The networks keep the observation width `D` as their input; the layers after these start from
-/// `width`: `itemEmbeddingWidth + (D - columns)` with the embedding (the mean of the ids' vectors, then
-/// the other columns), `D` without.
+/// - `ObservationEncoder.mlp`: an `id-columns-embedding` (the mean of the ids' vectors, then the other
+///   columns): `itemEmbeddingWidth + (D - columns)` wide;
+/// - `.gru`: an `id-columns-sequence` (T = columns steps of `[vector_t, other columns]`) and a `gru`
+///   keeping its last state: `encoderWidth` wide;
+/// - `.attention`: the same sequence, a linear projection to `encoderWidth` at every step, a
+///   `self-attention` block and a `meanPooling`: `encoderWidth` wide.
+///
+/// The networks keep the observation width `D` as their input; the layers after these start from the
+/// width given.
 public enum ObservationInput {
     /// The leading layers for observations of `observationWidth` with `ids`, and the width they give.
-    public static func layers(observationWidth: Int, ids: ObservationIds?, itemEmbeddingWidth: Int)
-        -> (specs: [LayerSpec], width: Int) {
+    public static func layers(observationWidth: Int, ids: ObservationIds?, itemEmbeddingWidth: Int,
+                              encoder: ObservationEncoder = .mlp, encoderWidth: Int = 0) -> (specs: [LayerSpec], width: Int) {
         guard let ids, itemEmbeddingWidth > 0 else { return ([], observationWidth) }
-        let kind = IdColumnsEmbeddingKind(idColumns: ids.columns, vocabulary: ids.vocabulary, width: itemEmbeddingWidth,
-                                          restWidth: observationWidth - ids.columns)
-        return ([LayerSpec(kind)], kind.outputWidth)
+        let rest = observationWidth - ids.columns
+        switch encoder {
+        case .mlp:
+            let kind = IdColumnsEmbeddingKind(idColumns: ids.columns, vocabulary: ids.vocabulary, width: itemEmbeddingWidth,
+                                              restWidth: rest)
+            return ([LayerSpec(kind)], kind.outputWidth)
+        case .gru:
+            return ([.idColumnsSequence(idColumns: ids.columns, vocabulary: ids.vocabulary, width: itemEmbeddingWidth, restWidth: rest),
+                     .gru(inputs: itemEmbeddingWidth + rest, hidden: encoderWidth)], encoderWidth)
+        case .attention:
+            return ([.idColumnsSequence(idColumns: ids.columns, vocabulary: ids.vocabulary, width: itemEmbeddingWidth, restWidth: rest),
+                     .linear(itemEmbeddingWidth + rest, encoderWidth),
+                     .selfAttention(width: encoderWidth, heads: ObservationEncoder.attentionHeads, steps: ids.columns),
+                     .meanPooling], encoderWidth)
+        }
     }
 
     /// `body(width)` (the layers after the input, from the width the input layers give) behind the
     /// input layers.
     public static func network(observationWidth: Int, ids: ObservationIds?, itemEmbeddingWidth: Int,
+                               encoder: ObservationEncoder = .mlp, encoderWidth: Int = 0,
                                body: (Int) -> [LayerSpec]) -> [LayerSpec] {
-        let input = layers(observationWidth: observationWidth, ids: ids, itemEmbeddingWidth: itemEmbeddingWidth)
+        let input = layers(observationWidth: observationWidth, ids: ids, itemEmbeddingWidth: itemEmbeddingWidth,
+                           encoder: encoder, encoderWidth: encoderWidth)
         return input.specs + body(input.width)
     }
 
-    /// The id columns a stored architecture embeds (those of a leading `id-columns-embedding`), so a
-    /// network read from a checkpoint is checked against the architecture it was built with.
+    /// The id columns a stored architecture embeds (those of a leading `id-columns-embedding` or
+    /// `id-columns-sequence`), so a network read from a checkpoint is checked against the architecture
+    /// it was built with.
     public static func ids(embeddedBy specs: [LayerSpec]) -> ObservationIds? {
-        guard let kind = specs.first?.kind as? IdColumnsEmbeddingKind else { return nil }
-        return ObservationIds(columns: kind.idColumns, vocabulary: kind.vocabulary)
+        if let kind = specs.first?.kind as? IdColumnsEmbeddingKind {
+            return ObservationIds(columns: kind.idColumns, vocabulary: kind.vocabulary)
+        }
+        if let kind = specs.first?.kind as? IdColumnsSequenceKind {
+            return ObservationIds(columns: kind.idColumns, vocabulary: kind.vocabulary)
+        }
+        return nil
     }
 }

@@ -5,13 +5,19 @@ import RecoEnvironments
 /// Each update uses one rollout of `rolloutSteps` vector steps over all `N` copies (`rolloutSteps * N`
 /// samples) for a single gradient step. With `annealLearningRate`, update `k` of `K` (counting from 0)
 /// uses `learningRate * (1 - k / K)`.
-public struct A2CConfiguration: ActorCriticConfiguration, Equatable {
+public struct A2CConfiguration: ActorCriticConfiguration, ObservationEncodingConfiguration, Equatable {
     /// Hidden layer widths of the actor and critic: 1 to 16 layers, each 1 to 65,536 wide, within the
     /// memory limit (`ConfigurationLimits`).
     public var hiddenLayers: [Int] = [64, 64]
     /// Width of the learned vector of each id column the environment declares (`ObservationIds`): 0 to
     /// 1,024; 0 reads the ids as plain numbers. Without id columns it changes nothing.
     public var itemEmbeddingWidth: Int = 16
+    /// How the window of item ids is read: `mlp` (their mean, a bag of items), `gru` or `attention`
+    /// (a sequence encoder over the window; `ObservationEncoder`).
+    public var encoder: ObservationEncoder = .mlp
+    /// Width of the GRU's state or of the attention block (not used by `mlp`): 1 to 4,096, a multiple of
+    /// 4 for attention.
+    public var encoderWidth: Int = 32
     public var activation: HiddenActivation = .tanh
     /// One network with both heads instead of separate actor and critic networks.
     public var sharedNetwork: Bool = false
@@ -45,6 +51,7 @@ public struct A2CConfiguration: ActorCriticConfiguration, Equatable {
         let require = ConfigurationError.require
         try ConfigurationLimits.requireHiddenLayers(hiddenLayers)
         try ConfigurationLimits.require(itemEmbeddingWidth, in: 0...ConfigurationLimits.maximumItemEmbeddingWidth, "itemEmbeddingWidth")
+        try encoder.validate(width: encoderWidth)
         try require(learningRate > 0 && learningRate.isFinite, "learningRate", learningRate, "a positive number")
         try require(adamEpsilon > 0 && adamEpsilon.isFinite, "adamEpsilon", adamEpsilon, "a positive number")
         try ConfigurationLimits.require(rolloutSteps, in: 1...ConfigurationLimits.maximumRolloutSteps, "rolloutSteps")
@@ -64,11 +71,11 @@ public struct A2CConfiguration: ActorCriticConfiguration, Equatable {
     }
 
     public var summary: String {
-        "hidden \(hiddenLayers), shared \(sharedNetwork), rollout \(rolloutSteps) steps, lr \(learningRate), item embedding \(itemEmbeddingWidth)"
+        "hidden \(hiddenLayers), shared \(sharedNetwork), rollout \(rolloutSteps) steps, lr \(learningRate), item embedding \(itemEmbeddingWidth), encoder \(encoderDescription)"
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case hiddenLayers, itemEmbeddingWidth, activation, sharedNetwork, learningRate, annealLearningRate, adamEpsilon, rolloutSteps, gamma,
+        case hiddenLayers, itemEmbeddingWidth, encoder, encoderWidth, activation, sharedNetwork, learningRate, annealLearningRate, adamEpsilon, rolloutSteps, gamma,
              gaeLambda, normalizeAdvantages, entropyCoefficient, valueCoefficient, maxGradientNorm
     }
 
@@ -81,6 +88,8 @@ public struct A2CConfiguration: ActorCriticConfiguration, Equatable {
         let defaults = A2CConfiguration()
         hiddenLayers = try values.field(.hiddenLayers, defaults.hiddenLayers)
         itemEmbeddingWidth = try values.field(.itemEmbeddingWidth, defaults.itemEmbeddingWidth)
+        encoder = try values.field(.encoder, defaults.encoder)
+        encoderWidth = try values.field(.encoderWidth, defaults.encoderWidth)
         activation = try values.field(.activation, defaults.activation)
         sharedNetwork = try values.field(.sharedNetwork, defaults.sharedNetwork)
         learningRate = try values.field(.learningRate, defaults.learningRate)

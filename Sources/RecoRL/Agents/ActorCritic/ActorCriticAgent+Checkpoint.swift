@@ -20,7 +20,8 @@ extension ActorCriticAgent {
         let networks = try ActorCriticNetworks.load(from: checkpoint, path: path)
         let expected = ActorCriticNetworks.specs(observationWidth: networks.observationWidth,
                                                  observationIds: ObservationInput.ids(embeddedBy: networks.actor.specs),
-                                                 itemEmbeddingWidth: configuration.itemEmbeddingWidth, actionCount: networks.actionCount,
+                                                 itemEmbeddingWidth: configuration.itemEmbeddingWidth, encoder: configuration.encoder,
+                                                 encoderWidth: configuration.encoderWidth, actionCount: networks.actionCount,
                                                  hidden: configuration.hiddenLayers, activation: configuration.activation.layer,
                                                  shared: configuration.sharedNetwork)
         guard networks.actor.specs == expected.actor, networks.critic?.specs == expected.critic else {

@@ -2,10 +2,8 @@ import RecoEnvironments
 import RecoTensor
 
 /// The settings A2C and PPO share: their networks' shape and optimiser, and the on-policy loop's.
-public protocol ActorCriticConfiguration: AlgorithmConfiguration {
+public protocol ActorCriticConfiguration: AlgorithmConfiguration, ObservationEncodingConfiguration {
     var hiddenLayers: [Int] { get }
-    /// Width of the learned vector of each declared id column (0: ids read as numbers).
-    var itemEmbeddingWidth: Int { get }
     var activation: HiddenActivation { get }
     var sharedNetwork: Bool { get }
     var learningRate: Float { get }
@@ -25,7 +23,8 @@ extension ActorCriticConfiguration {
     /// Fresh networks for environments of `spaces`, with workspaces for `maxBatch` rows.
     func makeNetworks(for spaces: EnvironmentSpaces, maxBatch: Int, generator: inout RandomGenerator) throws -> ActorCriticNetworks {
         try ActorCriticNetworks(observationWidth: spaces.observationWidth, observationIds: spaces.observationIds,
-                                itemEmbeddingWidth: itemEmbeddingWidth, actionCount: spaces.actionCount, hidden: hiddenLayers,
+                                itemEmbeddingWidth: itemEmbeddingWidth, encoder: encoder, encoderWidth: encoderWidth,
+                                actionCount: spaces.actionCount, hidden: hiddenLayers,
                                 activation: activation.layer, shared: sharedNetwork, learningRate: learningRate,
                                 adamEpsilon: adamEpsilon, maxBatch: maxBatch, generator: &generator)
     }

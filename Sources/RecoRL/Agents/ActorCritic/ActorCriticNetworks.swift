@@ -27,14 +27,15 @@ public final class ActorCriticNetworks {
 
     /// Fresh networks with `hidden` layer widths and `activation` between them, for batches of up to
     /// `maxBatch` rows, trained by Adam with `learningRate` and `adamEpsilon`. Id columns
-    /// (`observationIds`) get learned vectors of `itemEmbeddingWidth` when it is positive
-    /// (`ObservationInput`), in each network.
+    /// (`observationIds`) get learned vectors of `itemEmbeddingWidth` when it is positive, read by
+    /// `encoder` (`ObservationInput`), in each network.
     public convenience init(observationWidth: Int, observationIds: ObservationIds? = nil, itemEmbeddingWidth: Int = 0,
-                            actionCount: Int, hidden: [Int], activation: LayerSpec,
+                            encoder: ObservationEncoder = .mlp, encoderWidth: Int = 0, actionCount: Int, hidden: [Int], activation: LayerSpec,
                             shared: Bool, learningRate: Float, adamEpsilon: Float, maxBatch: Int,
                             generator: inout RandomGenerator) throws {
         let specs = ActorCriticNetworks.specs(observationWidth: observationWidth, observationIds: observationIds,
-                                              itemEmbeddingWidth: itemEmbeddingWidth, actionCount: actionCount, hidden: hidden,
+                                              itemEmbeddingWidth: itemEmbeddingWidth, encoder: encoder, encoderWidth: encoderWidth,
+                                              actionCount: actionCount, hidden: hidden,
                                               activation: activation, shared: shared)
         let actor = try SequentialNetwork(specs.actor, maxBatch: maxBatch, generator: &generator)
         let critic = try specs.critic.map { try SequentialNetwork($0, maxBatch: maxBatch, generator: &generator) }
@@ -45,13 +46,15 @@ public final class ActorCriticNetworks {
     }
 
     /// The layers of the actor (with `A + 1` outputs when `shared`) and of the separate critic.
-    static func specs(observationWidth: Int, observationIds: ObservationIds?, itemEmbeddingWidth: Int, actionCount: Int,
+    static func specs(observationWidth: Int, observationIds: ObservationIds?, itemEmbeddingWidth: Int,
+                      encoder: ObservationEncoder = .mlp, encoderWidth: Int = 0, actionCount: Int,
                       hidden: [Int], activation: LayerSpec, shared: Bool) -> (actor: [LayerSpec], critic: [LayerSpec]?) {
         let hiddenInit = WeightInitialization.orthogonal(gain: Float(2).squareRoot())
         let actorHead: WeightInitialization = shared
             ? .orthogonalSplit(firstRows: actionCount, firstGain: 0.01, restGain: 1) : .orthogonal(gain: 0.01)
         func network(outputs: Int, head: WeightInitialization) -> [LayerSpec] {
-            ObservationInput.network(observationWidth: observationWidth, ids: observationIds, itemEmbeddingWidth: itemEmbeddingWidth) {
+            ObservationInput.network(observationWidth: observationWidth, ids: observationIds, itemEmbeddingWidth: itemEmbeddingWidth,
+                                     encoder: encoder, encoderWidth: encoderWidth) {
                 SequentialNetwork.mlp(inputs: $0, hidden: hidden, outputs: outputs, activation: activation,
                                       hiddenInitialization: hiddenInit, outputInitialization: head)
             }

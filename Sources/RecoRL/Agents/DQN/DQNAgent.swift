@@ -94,8 +94,7 @@ public final class DQNAgent: OffPolicyLearner, RegisteredAgent {
     /// a relu MLP, then a linear or dueling head with `A` outputs.
     static func networkSpecs(_ configuration: DQNConfiguration, observationWidth: Int, observationIds: ObservationIds?,
                              actionCount: Int) -> [LayerSpec] {
-        ObservationInput.network(observationWidth: observationWidth, ids: observationIds,
-                                 itemEmbeddingWidth: configuration.itemEmbeddingWidth) { inputs in
+        configuration.inputNetwork(observationWidth: observationWidth, ids: observationIds) { inputs in
             var specs = SequentialNetwork.mlp(inputs: inputs, hidden: configuration.hiddenLayers, outputs: actionCount)
             if configuration.dueling {
                 specs.removeLast()

@@ -8,13 +8,19 @@ import RecoEnvironments
 /// `trainFrequency` environment steps (each time `t` crosses a multiple), `gradientSteps` of them, once
 /// `t >= learningStarts`. The target network is updated every `targetUpdateInterval` gradient steps:
 /// a hard copy when `tau = 1`, a Polyak average `target = tau * online + (1 - tau) * target` otherwise.
-public struct DQNConfiguration: AlgorithmConfiguration, Equatable {
+public struct DQNConfiguration: AlgorithmConfiguration, ObservationEncodingConfiguration, Equatable {
     /// Hidden layer widths of the Q network (relu between layers): 1 to 16 layers, each 1 to 65,536 wide,
     /// within the memory limit (`ConfigurationLimits`).
     public var hiddenLayers: [Int] = [128, 128]
     /// Width of the learned vector of each id column the environment declares (`ObservationIds`): 0 to
     /// 1,024; 0 reads the ids as plain numbers. Without id columns it changes nothing.
     public var itemEmbeddingWidth: Int = 16
+    /// How the window of item ids is read: `mlp` (their mean, a bag of items), `gru` or `attention`
+    /// (a sequence encoder over the window; `ObservationEncoder`).
+    public var encoder: ObservationEncoder = .mlp
+    /// Width of the GRU's state or of the attention block (not used by `mlp`): 1 to 4,096, a multiple of
+    /// 4 for attention.
+    public var encoderWidth: Int = 32
     /// Adam step size.
     public var learningRate: Float = 5e-4
     /// Discount factor.
@@ -63,6 +69,7 @@ public struct DQNConfiguration: AlgorithmConfiguration, Equatable {
         let require = ConfigurationError.require
         try ConfigurationLimits.requireHiddenLayers(hiddenLayers)
         try ConfigurationLimits.require(itemEmbeddingWidth, in: 0...ConfigurationLimits.maximumItemEmbeddingWidth, "itemEmbeddingWidth")
+        try encoder.validate(width: encoderWidth)
         try require(learningRate > 0 && learningRate.isFinite, "learningRate", learningRate, "a positive number")
         try require(gamma >= 0 && gamma <= 1, "gamma", gamma, "a number in [0, 1]")
         let limits = ConfigurationLimits.self
@@ -90,11 +97,11 @@ public struct DQNConfiguration: AlgorithmConfiguration, Equatable {
 
     /// One line on the settings that shape a run.
     public var summary: String {
-        "double \(double), dueling \(dueling), n-step \(nSteps), prioritized \(prioritized), item embedding \(itemEmbeddingWidth)"
+        "double \(double), dueling \(dueling), n-step \(nSteps), prioritized \(prioritized), item embedding \(itemEmbeddingWidth), encoder \(encoderDescription)"
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case hiddenLayers, itemEmbeddingWidth, learningRate, gamma, bufferCapacity, batchSize, learningStarts, trainFrequency, gradientSteps,
+        case hiddenLayers, itemEmbeddingWidth, encoder, encoderWidth, learningRate, gamma, bufferCapacity, batchSize, learningStarts, trainFrequency, gradientSteps,
              targetUpdateInterval, tau, exploration, double, dueling, nSteps, prioritized, priorityExponent,
              importanceExponentStart, loss, maxGradientNorm
     }
@@ -108,6 +115,8 @@ public struct DQNConfiguration: AlgorithmConfiguration, Equatable {
         let defaults = DQNConfiguration()
         hiddenLayers = try values.field(.hiddenLayers, defaults.hiddenLayers)
         itemEmbeddingWidth = try values.field(.itemEmbeddingWidth, defaults.itemEmbeddingWidth)
+        encoder = try values.field(.encoder, defaults.encoder)
+        encoderWidth = try values.field(.encoderWidth, defaults.encoderWidth)
         learningRate = try values.field(.learningRate, defaults.learningRate)
         gamma = try values.field(.gamma, defaults.gamma)
         bufferCapacity = try values.field(.bufferCapacity, defaults.bufferCapacity)

@@ -83,8 +83,7 @@ public final class SACAgent: OffPolicyLearner, RegisteredAgent {
     /// of the id columns), then a relu MLP with `A` outputs.
     static func networkSpecs(_ configuration: SACConfiguration, observationWidth: Int, observationIds: ObservationIds?,
                              actionCount: Int) -> [LayerSpec] {
-        ObservationInput.network(observationWidth: observationWidth, ids: observationIds,
-                                 itemEmbeddingWidth: configuration.itemEmbeddingWidth) {
+        configuration.inputNetwork(observationWidth: observationWidth, ids: observationIds) {
             SequentialNetwork.mlp(inputs: $0, hidden: configuration.hiddenLayers, outputs: actionCount)
         }
     }

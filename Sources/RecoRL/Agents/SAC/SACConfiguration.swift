@@ -12,13 +12,19 @@ import RecoEnvironments
 /// `J(alpha) = alpha * (mean entropy - targetEntropy)` on `log alpha`, where the target entropy is
 /// `targetEntropyFraction * log |A|` (a fraction of the uniform policy's entropy), so the policy keeps
 /// about that much randomness; otherwise alpha stays at `initialTemperature`.
-public struct SACConfiguration: AlgorithmConfiguration, Equatable {
+public struct SACConfiguration: AlgorithmConfiguration, ObservationEncodingConfiguration, Equatable {
     /// Hidden layer widths of the actor and of each critic (relu between layers): 1 to 16 layers, each 1 to
     /// 65,536 wide, within the memory limit (`ConfigurationLimits`).
     public var hiddenLayers: [Int] = [128, 128]
     /// Width of the learned vector of each id column the environment declares (`ObservationIds`): 0 to
     /// 1,024; 0 reads the ids as plain numbers. Without id columns it changes nothing.
     public var itemEmbeddingWidth: Int = 16
+    /// How the window of item ids is read: `mlp` (their mean, a bag of items), `gru` or `attention`
+    /// (a sequence encoder over the window; `ObservationEncoder`).
+    public var encoder: ObservationEncoder = .mlp
+    /// Width of the GRU's state or of the attention block (not used by `mlp`): 1 to 4,096, a multiple of
+    /// 4 for attention.
+    public var encoderWidth: Int = 32
     /// Adam step size of the actor.
     public var actorLearningRate: Float = 3e-4
     /// Adam step size of the critics and of the temperature.
@@ -61,6 +67,7 @@ public struct SACConfiguration: AlgorithmConfiguration, Equatable {
         let require = ConfigurationError.require
         try ConfigurationLimits.requireHiddenLayers(hiddenLayers)
         try ConfigurationLimits.require(itemEmbeddingWidth, in: 0...ConfigurationLimits.maximumItemEmbeddingWidth, "itemEmbeddingWidth")
+        try encoder.validate(width: encoderWidth)
         try require(actorLearningRate > 0 && actorLearningRate.isFinite, "actorLearningRate", actorLearningRate, "a positive number")
         try require(criticLearningRate > 0 && criticLearningRate.isFinite, "criticLearningRate", criticLearningRate, "a positive number")
         try require(adamEpsilon > 0 && adamEpsilon.isFinite, "adamEpsilon", adamEpsilon, "a positive number")
@@ -88,11 +95,11 @@ public struct SACConfiguration: AlgorithmConfiguration, Equatable {
 
     public var summary: String {
         "hidden \(hiddenLayers), batch \(batchSize), target entropy \(targetEntropyFraction) x log|A|, "
-            + "autotune \(autotuneTemperature), item embedding \(itemEmbeddingWidth)"
+            + "autotune \(autotuneTemperature), item embedding \(itemEmbeddingWidth), encoder \(encoderDescription)"
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case hiddenLayers, itemEmbeddingWidth, actorLearningRate, criticLearningRate, adamEpsilon, gamma, bufferCapacity, batchSize, learningStarts,
+        case hiddenLayers, itemEmbeddingWidth, encoder, encoderWidth, actorLearningRate, criticLearningRate, adamEpsilon, gamma, bufferCapacity, batchSize, learningStarts,
              trainFrequency, gradientSteps, targetUpdateInterval, tau, autotuneTemperature, initialTemperature,
              targetEntropyFraction, maxGradientNorm
     }
@@ -106,6 +113,8 @@ public struct SACConfiguration: AlgorithmConfiguration, Equatable {
         let defaults = SACConfiguration()
         hiddenLayers = try values.field(.hiddenLayers, defaults.hiddenLayers)
         itemEmbeddingWidth = try values.field(.itemEmbeddingWidth, defaults.itemEmbeddingWidth)
+        encoder = try values.field(.encoder, defaults.encoder)
+        encoderWidth = try values.field(.encoderWidth, defaults.encoderWidth)
         actorLearningRate = try values.field(.actorLearningRate, defaults.actorLearningRate)
         criticLearningRate = try values.field(.criticLearningRate, defaults.criticLearningRate)
         adamEpsilon = try values.field(.adamEpsilon, defaults.adamEpsilon)

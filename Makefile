@@ -43,7 +43,7 @@ bench:
 # -1 = no limit) from the seeds in Fuzz/Corpus/<target>; findings land in Fuzz/.build/findings/.
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= -1
-FUZZ_TARGETS ?= FuzzCheckpoint FuzzConfiguration FuzzMarketingUser FuzzRecoGymLog
+FUZZ_TARGETS ?= FuzzCheckpoint FuzzConfiguration FuzzMarketingUser FuzzRecoGymLog FuzzSessionSettings
 FUZZ_FLAGS ?= -rss_limit_mb=4096 -timeout=10
 
 .PHONY: fuzz

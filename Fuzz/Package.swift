@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // libFuzzer targets for the parsers a user reaches: checkpoints, algorithm configurations, marketing
-// users, RecoGym CSV logs. A package of its own, depending on the main one by path, so the main manifest and its
+// users, RecoGym CSV logs, session settings. A package of its own, depending on the main one by path, so the main manifest and its
 // ordinary `swift build` / `swift test` never see executables that link only with the fuzzer runtime
 // (libFuzzer supplies `main`). Build and run with `make fuzz` from the repository root:
 //     swift build --package-path Fuzz -c release --sanitize=fuzzer
@@ -24,6 +24,9 @@ let package = Package(
         .executableTarget(name: "FuzzRecoGymLog", dependencies: [.product(name: "RecoSimulators", package: engine),
                                                                  .product(name: "RecoEnvironments", package: engine)],
                           path: "FuzzRecoGymLog"),
+        .executableTarget(name: "FuzzSessionSettings", dependencies: [.product(name: "RecoSimulators", package: engine),
+                                                                      .product(name: "RecoEnvironments", package: engine)],
+                          path: "FuzzSessionSettings"),
     ],
     swiftLanguageModes: [.v5]
 )

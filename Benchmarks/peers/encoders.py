@@ -5,8 +5,9 @@ gradients) of nn.GRU and of a pre-norm nn.MultiheadAttention block at the same s
   GRU:            B=256 windows, T=30 steps, D=64 inputs, H=128 hidden, loss on the last state
   self-attention: B=256, T=30, D=64 and D=128, 4 heads, u = x + P, y = u + MHA(LayerNorm(u)), loss on every step
 
-Install PyTorch (CPU build, about 200 MB; the default PyPI wheel on Linux pulls GBs of CUDA libraries):
-  pip install torch --index-url https://download.pytorch.org/whl/cpu
+Install PyTorch from PyPI into a virtual environment (the Linux wheel brings its CUDA libraries, about
+3 GB, which stay unused on a machine without a GPU):
+  python3 -m venv .venv-torch && .venv-torch/bin/pip install torch
 Run with the thread count recorl-bench used (it prints it):
   python3 Benchmarks/peers/encoders.py --threads 2 [--budget 2]
 """
@@ -24,7 +25,7 @@ def main():
     try:
         import torch
     except ImportError:
-        sys.exit("PyTorch is not installed: pip install torch --index-url https://download.pytorch.org/whl/cpu")
+        sys.exit("PyTorch is not installed: python3 -m venv .venv-torch && .venv-torch/bin/pip install torch")
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     B, T, D, H = 256, 30, 64, 128

@@ -2,9 +2,9 @@ import RecoEnvironments
 import RecoSimulators
 
 /// libFuzzer entry point: any bytes (as UTF-8, invalid sequences repaired) as the `--env-config` file of
-/// `recorl train --env session`. Errors are expected; traps are findings. Settings that decode are
-/// written back and read again (the same settings), and, for small catalogues, a world is built and a
-/// few copies stepped, so a valid but odd setting that would trap the simulator is found too.
+/// `recorl train --env session`. Errors are expected; traps are findings. For settings that decode with a
+/// small catalogue, a world is built and two copies stepped 20 times, so a valid but odd setting that
+/// would trap the simulator (or give a non-finite reward) is found too.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSessionSettings(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let text = start.map { String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self) } ?? ""

@@ -78,7 +78,7 @@ import RecoTensor
         let decoded = try JSONDecoder().decode(A2CConfiguration.self, from: JSONEncoder().encode(a2c))
         #expect(decoded == a2c)
         #expect(throws: ConfigurationError(field: "clipRatio", value: nil, expected: "one of " + [
-            "activation", "adamEpsilon", "annealLearningRate", "clipRange", "clipValueLoss", "entropyCoefficient", "epochs",
+            "activation", "adamEpsilon", "annealLearningRate", "clipRange", "clipValueLoss", "encoder", "encoderWidth", "entropyCoefficient", "epochs",
             "gaeLambda", "gamma", "hiddenLayers", "itemEmbeddingWidth", "learningRate", "maxGradientNorm", "minibatches",
             "normalizeAdvantages", "rolloutSteps", "sharedNetwork", "targetKL", "valueCoefficient"].joined(separator: ", "))) {
             _ = try JSONDecoder().decode(PPOConfiguration.self, from: Data(#"{"clipRatio": 0.1}"#.utf8))

@@ -100,7 +100,7 @@ struct OnlineLearningTests {
             if !simulator.terminated[0] && !simulator.truncated[0] { unchainable += 1 }
             let expected = 1_500 - unchainable
             // Learning runs on its own thread: wait for it to catch up (bounded).
-            let deadline = ContinuousClock.now + .seconds(30)
+            let deadline = ContinuousClock.now + .seconds(120)
             while (learning.progress.published < 3 || learning.progress.transitions < expected) && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(50))
             }

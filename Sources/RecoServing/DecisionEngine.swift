@@ -18,6 +18,8 @@ public struct Decision: Sendable {
     public var propensity: Float
     /// Every action's score, when asked for and the policy has scores.
     public var scores: [Float]?
+    /// The recommended list when one was asked for: `action` first, then the other actions by score.
+    public var slate: [Int]?
     /// Which policy answered: the model, or the fallback and why.
     public var fallbackReason: FallbackReason?
     /// The policy that answered.
@@ -66,28 +68,31 @@ public final class DecisionEngine: Sendable {
 
     /// The decision of `served` (any version taking the model's observations and actions) for
     /// `features` (`observationWidth` finite values, checked by the caller), with every action's score
-    /// when `explain`. Throws only when the fallback itself throws.
-    public func decide(_ features: [Float], with served: ServedPolicy, explain: Bool, stream: UInt64) async throws -> Decision {
+    /// when `explain`, and a list of `slate` items (1 to the number of actions, checked by the caller)
+    /// when given. Throws only when the fallback itself throws.
+    public func decide(_ features: [Float], with served: ServedPolicy, explain: Bool, slate: Int? = nil,
+                       stream: UInt64) async throws -> Decision {
         if served.version == fallback.version {
-            return try choose(fallback, features, explain: explain, stream: stream)
+            return try choose(fallback, features, explain: explain, slate: slate, stream: stream)
         }
-        switch await decideWithModel(served, features, explain: explain, stream: stream) {
+        switch await decideWithModel(served, features, explain: explain, slate: slate, stream: stream) {
         case let .success(decision):
             return decision
         case let .failure(reason):
-            var decision = try choose(fallback, features, explain: explain, stream: stream)
+            var decision = try choose(fallback, features, explain: explain, slate: slate, stream: stream)
             decision.fallbackReason = reason
             return decision
         }
     }
 
-    private func decideWithModel(_ model: ServedPolicy, _ features: [Float], explain: Bool, stream: UInt64) async -> Result<Decision, FallbackReason> {
+    private func decideWithModel(_ model: ServedPolicy, _ features: [Float], explain: Bool, slate: Int?,
+                                 stream: UInt64) async -> Result<Decision, FallbackReason> {
         let answer = Once<Result<Decision, FallbackReason>>()
         return await withCheckedContinuation { continuation in
             answer.onFirst = { continuation.resume(returning: $0) }
             queue.async { [self] in
                 do {
-                    answer.offer(.success(try choose(model, features, explain: explain, stream: stream)))
+                    answer.offer(.success(try choose(model, features, explain: explain, slate: slate, stream: stream)))
                 } catch {
                     answer.offer(.failure(.modelError))
                 }
@@ -101,8 +106,8 @@ public final class DecisionEngine: Sendable {
     }
 
     /// The decision of `served` for `features`, on the calling thread and with no budget: what a worker
-    /// runs. Once warm it allocates nothing but the returned scores (when `explain`).
-    func choose(_ served: ServedPolicy, _ features: [Float], explain: Bool, stream: UInt64) throws -> Decision {
+    /// runs. Once warm it allocates nothing but the returned scores (when `explain`) and slate.
+    func choose(_ served: ServedPolicy, _ features: [Float], explain: Bool, slate: Int? = nil, stream: UInt64) throws -> Decision {
         guard features.count == served.policy.observationWidth else {
             throw PolicyError.shapeMismatch(field: "features", value: "\(features.count) values",
                                             expected: "\(served.policy.observationWidth) (the policy's observation width)")
@@ -113,7 +118,7 @@ public final class DecisionEngine: Sendable {
             var generator = RandomGenerator(seed: seed, stream: stream)
             try served.policy.act(row, into: workspace.action, logProbabilities: workspace.logProbability, using: &generator)
             var scores: [Float]?
-            if explain, served.policy.scoreKind != nil {
+            if explain || slate != nil, served.policy.scoreKind != nil {
                 try served.policy.scores(row, into: workspace.scores.view)
                 scores = workspace.scores.toArray()
                 // Extreme (finite) features can overflow a network: a model whose scores are not finite
@@ -129,8 +134,22 @@ public final class DecisionEngine: Sendable {
             }
             let logProbability = workspace.logProbability[0]
             return Decision(action: action, propensity: logProbability.isFinite ? exp(logProbability) : 0,
-                            scores: scores, fallbackReason: nil, served: served)
+                            scores: explain ? scores : nil,
+                            slate: slate.map { Self.slate(of: $0, first: action, scores: scores, actionCount: served.policy.actionCount) },
+                            fallbackReason: nil, served: served)
         }
+    }
+}
+
+extension DecisionEngine {
+    /// `count` distinct actions: `first`, then the others by descending `scores` (ties to the lower
+    /// index), or in index order without scores.
+    static func slate(of count: Int, first: Int, scores: [Float]?, actionCount: Int) -> [Int] {
+        var others = Array(0..<actionCount).filter { $0 != first }
+        if let scores {
+            others.sort { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
+        }
+        return [first] + others.prefix(max(0, count - 1))
     }
 }
 

@@ -76,7 +76,7 @@ public final class DecisionService: Sendable {
         router.post("/v1/policies/:version/rollback") { _, context in
             JSONResponse.make(status: .ok, try self.versions.rollback(try Self.version(context)))
         }
-        let document = OpenAPIDocument.yaml(observationWidth: engine.observationWidth)
+        let document = OpenAPIDocument.yaml(observationWidth: engine.observationWidth, actionCount: engine.model.policy.actionCount)
         router.get("/openapi.yaml") { _, _ in OpenAPIDocument.response(document) }
         router.get("/healthz") { _, _ in JSONResponse.make(status: .ok, ["status": "ok"]) }
         router.get("/metrics") { _, _ in
@@ -117,6 +117,10 @@ public final class DecisionService: Sendable {
                                expected: "\(engine.observationWidth) (the policy's observation width)")
         }
         let features = try RequestDecoding.finiteFloats(body.features, field: "features")
+        if let slate = body.slate, !(1...engine.model.policy.actionCount).contains(slate) {
+            throw ServingError(.unprocessableContent, field: "slate", value: "\(slate)",
+                               expected: "1 to \(engine.model.policy.actionCount) items (the number of actions)")
+        }
         let event = UUID()
         // The event's own generator: its stream is the id's first 8 bytes (also the routing key of a
         // request that names no user).
@@ -124,7 +128,8 @@ public final class DecisionService: Sendable {
         let route = versions.route(key: body.user.map(TrafficSplit.key(user:)) ?? stream)
         let decision: Decision
         do {
-            decision = try await engine.decide(features, with: route.served, explain: body.explain ?? false, stream: stream)
+            decision = try await engine.decide(features, with: route.served, explain: body.explain ?? false, slate: body.slate,
+                                               stream: stream)
         } catch {
             throw ServingError(.internalServerError, expected: "the fallback policy to answer (it threw \(error))")
         }
@@ -135,14 +140,15 @@ public final class DecisionService: Sendable {
         // the answer (so every event id a caller holds is in the log).
         try await record(DecisionRecord(eventId: eventId, time: Date(), user: body.user, policy: role.rawValue,
                                         version: decision.served.version, features: features, action: decision.action,
-                                        propensity: decision.propensity))
+                                        propensity: decision.propensity, slate: decision.slate))
         versions.recordDecision(version: decision.served.version)
         onlineLearning?.observe(eventId: eventId, user: body.user, features: features, action: decision.action)
         decisions.add(eventId, role: role, version: decision.served.version)
         return JSONResponse.make(status: .ok, RecommendResponse(
             eventId: eventId, action: decision.action, actionName: decision.served.actionNames[decision.action],
             propensity: decision.propensity, policy: role.rawValue, policyVersion: decision.served.version,
-            scores: decision.scores, scoreKind: decision.scores == nil ? nil : decision.served.policy.scoreKind?.rawValue))
+            scores: decision.scores, scoreKind: decision.scores == nil ? nil : decision.served.policy.scoreKind?.rawValue,
+            slate: decision.slate, slateNames: decision.slate?.map { decision.served.actionNames[$0] }))
     }
 
     private func feedback(_ request: Request) async throws -> Response {

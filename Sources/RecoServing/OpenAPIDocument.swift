@@ -17,12 +17,14 @@ public enum OpenAPIDocument {
     }
 
     /// The document of a service whose policies take `observationWidth` features (the exact length of
-    /// `features`, so a client generated from it sends valid requests).
-    public static func yaml(observationWidth: Int) -> String {
+    /// `features`) and choose among `actionCount` actions (the largest `slate`), so a client generated
+    /// from it sends valid requests.
+    public static func yaml(observationWidth: Int, actionCount: Int) -> String {
         template.replacingOccurrences(of: "OBSERVATION_WIDTH", with: "\(observationWidth)")
+            .replacingOccurrences(of: "ACTION_COUNT", with: "\(actionCount)")
     }
 
-    /// The document, with `OBSERVATION_WIDTH` where the served width goes.
+    /// The document, with `OBSERVATION_WIDTH` and `ACTION_COUNT` where the served sizes go.
     private static let template = #"""
 openapi: 3.0.3
 info:
@@ -73,7 +75,7 @@ paths:
           description: >-
             `features` has not the policy's observation width (`field: features`), or an entry is not
             finite as a 32-bit float (`"NaN"`, `"Infinity"`, `"-Infinity"` or a magnitude over 3.4e38;
-            `field: features[i]`).
+            `field: features[i]`), or `slate` is not 1 to the number of actions (`field: slate`).
           content:
             application/json:
               schema:
@@ -382,6 +384,15 @@ components:
           type: boolean
           nullable: true
           description: Whether to return every action's score (default false).
+        slate:
+          type: integer
+          nullable: true
+          minimum: 1
+          maximum: ACTION_COUNT
+          description: >-
+            A list of this many items instead of one: the chosen action first, then the others by the
+            answering policy's scores, highest first (ties to the lower index; in index order for a
+            policy without scores). More than the number of actions is a 422.
     RecommendResponse:
       type: object
       additionalProperties: false
@@ -419,6 +430,17 @@ components:
         scoreKind:
           type: string
           description: What the scores mean (`Q value`, `probability`), with `scores`.
+        slate:
+          type: array
+          items:
+            type: integer
+            minimum: 0
+          description: The recommended list (`action` first), when the request asked for a slate.
+        slateNames:
+          type: array
+          items:
+            type: string
+          description: The environment's names of the slate's items.
     FeedbackRequest:
       type: object
       additionalProperties: true

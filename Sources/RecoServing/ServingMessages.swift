@@ -11,6 +11,10 @@ public struct RecommendRequest: Decodable, Sendable {
     public var user: String?
     /// Whether the response carries every action's score (default false).
     public var explain: Bool?
+    /// A list of this many items instead of one (optional, 1 to the number of actions): the chosen
+    /// action first, then the others by the answering policy's scores, highest first (ties to the lower
+    /// index; in index order for a policy without scores).
+    public var slate: Int?
 }
 
 /// The answer to `POST /v1/recommend`.
@@ -31,6 +35,10 @@ public struct RecommendResponse: Codable, Sendable, Equatable {
     public var scores: [Float]?
     /// What the scores mean (`Q value`, `probability`), with `scores`.
     public var scoreKind: String?
+    /// The recommended list (`slate` items, `action` first), when the request asked for one.
+    public var slate: [Int]?
+    /// The environment's names of the slate's items.
+    public var slateNames: [String]?
 }
 
 /// The body of `POST /v1/feedback`: the reward observed for a decision.

@@ -80,7 +80,7 @@ struct InteractionLogTests {
         }
         try other.close()
         #expect(throws: InteractionLogError.schema(path: path, table: "decisions", column: "user",
-                                                   expected: "the columns event_id, time, user, policy, version, features, action, propensity")) {
+                                                   expected: "the columns event_id, time, user, policy, version, features, action, propensity, slate")) {
             try InteractionLog(path: path)
         }
         do {
@@ -97,7 +97,7 @@ struct InteractionLogTests {
         try await partialQueue.write { db in
             try db.execute(sql: """
                 CREATE TABLE decisions(event_id TEXT PRIMARY KEY, time REAL, user TEXT, policy TEXT, version TEXT,
-                                       features BLOB, "action" INTEGER, propensity REAL)
+                                       features BLOB, "action" INTEGER, propensity REAL, slate TEXT)
                 """)
         }
         try partialQueue.close()

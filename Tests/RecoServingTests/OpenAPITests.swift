@@ -75,7 +75,7 @@ struct OpenAPITests {
     func errorBodies() {
         // Each documented 4xx has, within its response (the lines indented below it), the Error schema or a
         // shared error response (each of which has it).
-        let lines = OpenAPIDocument.yaml(observationWidth: 3).split(separator: "\n").map(String.init)
+        let lines = OpenAPIDocument.yaml(observationWidth: 3, actionCount: 3).split(separator: "\n").map(String.init)
         for (index, line) in lines.enumerated() where line.trimmingCharacters(in: .whitespaces).hasPrefix("'4") {
             let indent = line.prefix { $0 == " " }.count
             let following = lines[(index + 1)...].prefix { $0.prefix { $0 == " " }.count > indent }.joined(separator: "\n")

@@ -1,6 +1,6 @@
 import Foundation
 import HummingbirdTesting
-import RecoServing
+@testable import RecoServing
 import Testing
 
 @Suite("POST /v1/recommend and GET /healthz")
@@ -73,5 +73,40 @@ struct RecommendTests {
             let metrics = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
             #expect(sample(metrics, "recorl_serve_fallbacks_total", #"reason="latency_budget""#) == 1)
         }
+    }
+}
+
+@Suite("Slates from POST /v1/recommend")
+struct SlateTests {
+    @Test("a slate of k: the action first, then the others by score, ties to the lower index; logged as such")
+    func slates() async throws {
+        let path = try temporaryLogPath()
+        let log = try InteractionLog(path: path)
+        try await live(try makeService(model: ArgmaxPolicy(width: 5), log: log)) { client in
+            let response = try await post(client, "/v1/recommend", #"{"features": [0.2, 0.9, 0.5, 0.5, 0.1], "slate": 4}"#)
+            #expect(response.status == 200)
+            #expect(response.body["action"] as? Int == 1)
+            #expect(response.body["slate"] as? [Int] == [1, 2, 3, 0])
+            #expect(response.body["slateNames"] as? [String] == ["a1", "a2", "a3", "a0"])
+            #expect(response.body["scores"] == nil, "scores only with explain")
+            let eventId = try #require(response.body["eventId"] as? String)
+            #expect(try InteractionLog.read(path: path).first { $0.decision.eventId == eventId }?.decision.slate == [1, 2, 3, 0])
+
+            let single = try await post(client, "/v1/recommend", #"{"features": [0.2, 0.9, 0.5, 0.5, 0.1]}"#)
+            #expect(single.body["slate"] == nil)
+            for bad in [0, 6] {
+                let refused = try await post(client, "/v1/recommend", #"{"features": [0.2, 0.9, 0.5, 0.5, 0.1], "slate": \#(bad)}"#)
+                #expect(refused.status == 422)
+                #expect(try error(refused.body)["field"] as? String == "slate")
+            }
+        }
+        await log.close()
+    }
+
+    @Test("a policy without scores lists the others in index order")
+    func withoutScores() {
+        #expect(DecisionEngine.slate(of: 3, first: 2, scores: nil, actionCount: 4) == [2, 0, 1])
+        #expect(DecisionEngine.slate(of: 1, first: 2, scores: [1, 2, 3, 4], actionCount: 4) == [2])
+        #expect(DecisionEngine.slate(of: 4, first: 0, scores: [1, 2, 2, 0], actionCount: 4) == [0, 1, 2, 3])
     }
 }

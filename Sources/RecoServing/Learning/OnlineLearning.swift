@@ -133,9 +133,14 @@ public final class OnlineLearning: @unchecked Sendable {
                 return queue
             }
             if taken.isEmpty { return }
-            for chunk in stride(from: 0, to: taken.count, by: batch.capacity) {
+            // In chunks that end where a version is due, so one is published every `publishEvery`
+            // transitions however many arrive at once.
+            var position = 0
+            while position < taken.count {
+                let chunk = taken[position..<min(position + min(batch.capacity, publishEvery - sincePublished), taken.count)]
+                position = chunk.endIndex
                 batch.removeAll()
-                for transition in taken[chunk..<min(chunk + batch.capacity, taken.count)] {
+                for transition in chunk {
                     transition.features.withUnsafeBufferPointer { features in
                         transition.nextFeatures.withUnsafeBufferPointer { next in
                             batch.append(observation: features.baseAddress!, action: transition.action, reward: transition.reward,
@@ -144,23 +149,23 @@ public final class OnlineLearning: @unchecked Sendable {
                     }
                 }
                 agent.replay.add(batch)
-            }
-            var updates = 0
-            for _ in taken {
-                let seen = condition.withLock { () -> Int in counts.transitions += 1; return counts.transitions }
-                guard seen > learningStarts, seen % schedule.trainFrequency == 0 else { continue }
-                for _ in 0..<schedule.gradientSteps {
-                    agent.update(using: &generator)
-                    updates += 1
+                var updates = 0
+                for _ in chunk {
+                    let seen = condition.withLock { () -> Int in counts.transitions += 1; return counts.transitions }
+                    guard seen > learningStarts, seen % schedule.trainFrequency == 0 else { continue }
+                    for _ in 0..<schedule.gradientSteps {
+                        agent.update(using: &generator)
+                        updates += 1
+                    }
                 }
-            }
-            sincePublished += taken.count
-            updatedSincePublished = updatedSincePublished || updates > 0
-            condition.withLock { counts.updates += updates }
-            if sincePublished >= publishEvery, updatedSincePublished {
-                sincePublished = 0
-                updatedSincePublished = false
-                publish(into: versions, metrics: metrics)
+                condition.withLock { counts.updates += updates }
+                sincePublished += chunk.count
+                updatedSincePublished = updatedSincePublished || updates > 0
+                if sincePublished >= publishEvery {
+                    if updatedSincePublished { publish(into: versions, metrics: metrics) }
+                    sincePublished = 0
+                    updatedSincePublished = false
+                }
             }
         }
     }

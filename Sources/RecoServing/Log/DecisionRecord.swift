@@ -10,7 +10,7 @@ public struct DecisionRecord: Sendable, Equatable {
     public var time: Date
     /// The caller's id of the user, when the request named one.
     public var user: String?
-    /// Which role answered: `model`, `candidate` or `fallback`.
+    /// Which role answered: `production`, `candidate` or `fallback`.
     public var policy: String
     /// The version of the policy that answered (`dqn-1f3a...`).
     public var version: String
@@ -20,10 +20,12 @@ public struct DecisionRecord: Sendable, Equatable {
     public var action: Int
     /// Probability of `action` under the policy that chose it (0 when the policy could not tell).
     public var propensity: Float
+    /// The recommended list, `action` first, when the request asked for a slate; nil for one action.
+    public var slate: [Int]?
 
     /// A record of the decision `eventId`, made at `time`.
     public init(eventId: String, time: Date, user: String?, policy: String, version: String, features: [Float],
-                action: Int, propensity: Float) {
+                action: Int, propensity: Float, slate: [Int]? = nil) {
         self.eventId = eventId
         self.time = time
         self.user = user
@@ -32,5 +34,6 @@ public struct DecisionRecord: Sendable, Equatable {
         self.features = features
         self.action = action
         self.propensity = propensity
+        self.slate = slate
     }
 }

@@ -27,7 +27,7 @@ extension InteractionLog {
                 try InteractionLogSchema.validate(db, path: path, requireTables: true)
                 let rows = try Row.fetchCursor(db, sql: """
                     SELECT d.event_id, d.time, d.user, d.policy, d.version, d.features, d."action", d.propensity,
-                           r.event_id, r.reward, r.outcome, r.time
+                           r.event_id, r.reward, r.outcome, r.time, d.slate
                     FROM decisions AS d LEFT JOIN rewards AS r ON r.event_id = d.event_id
                     ORDER BY d.time, d.rowid
                     """)
@@ -78,10 +78,21 @@ extension InteractionLog {
         guard case let .int64(action) = (row[6] as DatabaseValue).storage, action >= 0, action <= Int64(Int32.max) else {
             throw value(6, "decisions", "action", expected: "a non-negative integer")
         }
+        var slate: [Int]?
+        switch (row[12] as DatabaseValue).storage {
+        case .null: slate = nil
+        case let .string(text):
+            let items = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+            guard !items.isEmpty, items.allSatisfy({ ($0 ?? -1) >= 0 }), items.first == Int(action) else {
+                throw value(12, "decisions", "slate", expected: "item indices separated by commas, the action first")
+            }
+            slate = items.compactMap { $0 }
+        default: throw value(12, "decisions", "slate", expected: "text or NULL")
+        }
         let decision = DecisionRecord(
             eventId: eventId, time: Date(timeIntervalSince1970: try number(1, "decisions", "time")), user: user,
             policy: try text(3, "decisions", "policy"), version: try text(4, "decisions", "version"), features: features,
-            action: Int(action), propensity: Float(try number(7, "decisions", "propensity")))
+            action: Int(action), propensity: Float(try number(7, "decisions", "propensity")), slate: slate)
         guard !(row[8] as DatabaseValue).isNull else { return LoggedServingInteraction(decision: decision, reward: nil) }
         let reward = RewardRecord(eventId: eventId, reward: try number(9, "rewards", "reward"),
                                   outcome: try text(10, "rewards", "outcome"),

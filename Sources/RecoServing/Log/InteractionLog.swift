@@ -194,8 +194,8 @@ public final class InteractionLog: Sendable {
         do {
             return try database.write { db in
                 let decisions = try db.cachedStatement(sql: """
-                    INSERT OR IGNORE INTO decisions(event_id, time, user, policy, version, features, "action", propensity)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT OR IGNORE INTO decisions(event_id, time, user, policy, version, features, "action", propensity, slate)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 let rewards = try db.cachedStatement(sql: """
                     INSERT OR IGNORE INTO rewards(event_id, reward, outcome, time) VALUES (?, ?, ?, ?)
@@ -208,6 +208,7 @@ public final class InteractionLog: Sendable {
                             try decisions.execute(arguments: [
                                 record.eventId, record.time.timeIntervalSince1970, record.user, record.policy,
                                 record.version, FeatureBlob.encode(record.features), record.action, Double(record.propensity),
+                                record.slate.map { $0.map(String.init).joined(separator: ",") },
                             ])
                         case let .reward(record):
                             try rewards.execute(arguments: [record.eventId, record.reward, record.outcome,

@@ -6,15 +6,17 @@ import GRDB
 ///
 /// ```sql
 /// decisions(event_id TEXT PRIMARY KEY, time REAL, user TEXT, policy TEXT, version TEXT,
-///           features BLOB, action INTEGER, propensity REAL)
+///           features BLOB, action INTEGER, propensity REAL, slate TEXT)
 /// rewards(event_id TEXT PRIMARY KEY REFERENCES decisions, reward REAL, outcome TEXT, time REAL)
 /// ```
 ///
-/// Times are seconds since 1970; `features` is a `FeatureBlob` (little-endian Float32).
+/// Times are seconds since 1970; `features` is a `FeatureBlob` (little-endian Float32); `slate` is the
+/// recommended list when the request asked for one (item indices separated by commas, `action` first),
+/// NULL for a single action.
 enum InteractionLogSchema {
     /// Every table with the columns the log writes and reads, in order.
     static let tables: [(name: String, columns: [String])] = [
-        ("decisions", ["event_id", "time", "user", "policy", "version", "features", "action", "propensity"]),
+        ("decisions", ["event_id", "time", "user", "policy", "version", "features", "action", "propensity", "slate"]),
         ("rewards", ["event_id", "reward", "outcome", "time"]),
     ]
 
@@ -27,7 +29,7 @@ enum InteractionLogSchema {
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS decisions(
                     event_id TEXT PRIMARY KEY, time REAL, user TEXT, policy TEXT, version TEXT,
-                    features BLOB, "action" INTEGER, propensity REAL);
+                    features BLOB, "action" INTEGER, propensity REAL, slate TEXT);
                 CREATE TABLE IF NOT EXISTS rewards(
                     event_id TEXT PRIMARY KEY REFERENCES decisions, reward REAL, outcome TEXT, time REAL);
                 CREATE INDEX IF NOT EXISTS decisions_by_time ON decisions(time);

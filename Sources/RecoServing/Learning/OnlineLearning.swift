@@ -154,7 +154,7 @@ public final class OnlineLearning: @unchecked Sendable {
                     let seen = condition.withLock { () -> Int in counts.transitions += 1; return counts.transitions }
                     guard seen > learningStarts, seen % schedule.trainFrequency == 0 else { continue }
                     for _ in 0..<schedule.gradientSteps {
-                        agent.update(using: &generator)
+                        _ = agent.update(using: &generator)
                         updates += 1
                     }
                 }

@@ -8,15 +8,8 @@ import Testing
 struct CheckpointServingTests {
     @Test("a marketing DQN checkpoint serves its greedy policy, with the best fixed action as fallback")
     func marketing() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("recoserving-\(UUID().uuidString)")
+        let (checkpoint, directory) = try trainMarketingCheckpoint(steps: 3_000)
         defer { try? FileManager.default.removeItem(at: directory) }
-        var request = TrainingRequest()
-        request.steps = 3_000
-        request.copies = 4
-        request.evaluationEpisodes = 8
-        request.output = directory.path
-        _ = try Experiment().train(request)
-        let checkpoint = directory.appendingPathComponent("checkpoint.safetensors").path
 
         let (model, environment) = try ServedPolicy.model(checkpoint: checkpoint)
         #expect(model.version.hasPrefix("dqn-"))

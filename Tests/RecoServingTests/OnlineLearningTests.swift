@@ -58,15 +58,8 @@ struct OnlineLearningTests {
 
     @Test("served marketing users feed a DQN learner that publishes new production versions while serving goes on")
     func publishes() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("online-\(UUID().uuidString)")
+        let (checkpoint, directory) = try trainMarketingCheckpoint(steps: 2_000)
         defer { try? FileManager.default.removeItem(at: directory) }
-        var request = TrainingRequest()
-        request.steps = 2_000
-        request.copies = 4
-        request.evaluationEpisodes = 8
-        request.output = directory.path
-        _ = try Experiment().train(request)
-        let checkpoint = directory.appendingPathComponent("checkpoint.safetensors").path
         let (model, environment) = try ServedPolicy.model(checkpoint: checkpoint)
         let learner = try OnlineLearning.learner(try SavedAgent.load(checkpoint).agent)
         let learning = try OnlineLearning(agent: learner, baseVersion: model.version, actionNames: model.actionNames, publishEvery: 100)

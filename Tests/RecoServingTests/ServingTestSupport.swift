@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import RecoEnvironments
+import RecoExperiments
 import RecoServing
 import RecoTensor
 import Testing
@@ -53,4 +54,17 @@ func error(_ body: [String: Any]) throws -> [String: Any] {
 func sample(_ exposition: String, _ metric: String, _ labels: String = "") -> Double? {
     let prefix = labels.isEmpty ? "\(metric) " : "\(metric){\(labels)} "
     return exposition.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { Double($0.dropFirst(prefix.count)) }
+}
+
+/// A marketing DQN trained for `steps` (4 copies) into a fresh temporary directory: the checkpoint's
+/// path and the directory (for the caller to remove).
+func trainMarketingCheckpoint(steps: Int) throws -> (checkpoint: String, directory: URL) {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("recoserving-\(UUID().uuidString)")
+    var request = TrainingRequest()
+    request.steps = steps
+    request.copies = 4
+    request.evaluationEpisodes = 8
+    request.output = directory.path
+    _ = try Experiment().train(request)
+    return (directory.appendingPathComponent("checkpoint.safetensors").path, directory)
 }

@@ -67,23 +67,13 @@ public final class IdColumnsEmbedding: Layer, InputCheckingLayer {
     /// The table as a matrix view (`vocabulary x width`).
     public var table: MatrixView { bound(weight) }
 
-    /// The table row of `value`, or nil unless it is a whole number in `0..<vocabulary`.
     @inline(__always)
-    private func row(of value: Float) -> Int? {
-        guard value >= 0, value < Float(vocabulary), value == value.rounded(.towardZero) else { return nil }
-        return Int(value)
-    }
+    private func row(of value: Float) -> Int? { IdColumns.row(of: value, vocabulary: vocabulary) }
 
     /// Throws `NetworkError.invalidInput` unless every id column of `x` holds a whole number in
     /// `0..<vocabulary` (the first offending row and column are named).
     public func checkInput(_ x: MatrixView) throws {
-        for r in 0..<x.rows {
-            let xp = x.rowPointer(r)
-            for c in 0..<idColumns where row(of: xp[c]) == nil {
-                throw NetworkError.invalidInput(field: "row \(r), id column \(c)", value: "\(xp[c])",
-                                                expected: "a whole number in 0..<\(vocabulary)")
-            }
-        }
+        try IdColumns.check(x, idColumns: idColumns, vocabulary: vocabulary)
     }
 
     public func forward(_ x: MatrixView, into y: MatrixView) {
@@ -188,5 +178,28 @@ extension LayerSpec {
     /// `idColumns + restWidth`; the rest pass through.
     public static func idColumnsEmbedding(idColumns: Int, vocabulary: Int, width: Int, restWidth: Int) -> LayerSpec {
         LayerSpec(IdColumnsEmbeddingKind(idColumns: idColumns, vocabulary: vocabulary, width: width, restWidth: restWidth))
+    }
+}
+
+/// The id columns' rule, shared by the layers that read them (`IdColumnsEmbedding`, `IdColumnsSequence`):
+/// an id is a whole number in `0..<vocabulary`, stored as a float.
+enum IdColumns {
+    /// The table row of `value`, or nil unless it is a whole number in `0..<vocabulary`.
+    @inline(__always)
+    static func row(of value: Float, vocabulary: Int) -> Int? {
+        guard value >= 0, value < Float(vocabulary), value == value.rounded(.towardZero) else { return nil }
+        return Int(value)
+    }
+
+    /// Throws `NetworkError.invalidInput` naming the first row and column of `x` among its leading
+    /// `idColumns` whose value is not an id.
+    static func check(_ x: MatrixView, idColumns: Int, vocabulary: Int) throws {
+        for r in 0..<x.rows {
+            let xp = x.rowPointer(r)
+            for c in 0..<idColumns where row(of: xp[c], vocabulary: vocabulary) == nil {
+                throw NetworkError.invalidInput(field: "row \(r), id column \(c)", value: "\(xp[c])",
+                                                expected: "a whole number in 0..<\(vocabulary)")
+            }
+        }
     }
 }

@@ -59,21 +59,12 @@ public final class IdColumnsSequence: Layer, InputCheckingLayer {
     public var table: MatrixView { bound(weight) }
 
     @inline(__always)
-    private func row(of value: Float) -> Int? {
-        guard value >= 0, value < Float(vocabulary), value == value.rounded(.towardZero) else { return nil }
-        return Int(value)
-    }
+    private func row(of value: Float) -> Int? { IdColumns.row(of: value, vocabulary: vocabulary) }
 
     /// Throws `NetworkError.invalidInput` unless every id column of `x` holds a whole number in
     /// `0..<vocabulary` (the first offending row and column are named).
     public func checkInput(_ x: MatrixView) throws {
-        for r in 0..<x.rows {
-            let xp = x.rowPointer(r)
-            for c in 0..<idColumns where row(of: xp[c]) == nil {
-                throw NetworkError.invalidInput(field: "row \(r), id column \(c)", value: "\(xp[c])",
-                                                expected: "a whole number in 0..<\(vocabulary)")
-            }
-        }
+        try IdColumns.check(x, idColumns: idColumns, vocabulary: vocabulary)
     }
 
     public func forward(_ x: MatrixView, into y: MatrixView) {

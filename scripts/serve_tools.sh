@@ -93,7 +93,7 @@ start_server() {
             exit 1
         fi
         if curl -fsS -o /dev/null "$base/healthz" 2>/dev/null; then
-            echo "$(head -n 1 "$log") (pid $server_pid)"
+            echo "$(grep -m 1 '^serving ' "$log" || head -n 1 "$log") (pid $server_pid)"
             return 0
         fi
         sleep 0.2
@@ -114,7 +114,8 @@ demo() {
     echo
     echo "online reward per decision, as the replay saw it:"
     for policy in production candidate fallback; do
-        row=$(echo "$replay_output" | awk -v p="$policy" '$1 == p { d += $3; r += $3 * $NF } END { if (d > 0) printf "%d decisions, mean reward %.4f", d, r / d }')
+        # Rows: policy, version (which may hold spaces), decisions, share, mean reward.
+        row=$(echo "$replay_output" | awk -v p="$policy" '$1 == p { d += $(NF - 2); r += $(NF - 2) * $NF } END { if (d > 0) printf "%d decisions, mean reward %.4f", d, r / d }')
         if [ -n "$row" ]; then
             echo "  $policy: $row"
         elif [ "$policy" != candidate ]; then
@@ -168,7 +169,7 @@ load() {
         run_wrk "$LOAD_LATENCY_CONNECTIONS" "$LOAD_LATENCY_CONNECTIONS connections (latency)"
     fi
     echo
-    echo "POST /v1/recommend on $(head -n 1 "$log" | sed 's/ at http.*//'):"
+    echo "POST /v1/recommend on $(grep -m 1 '^serving ' "$log" | sed 's/ at http.*//'):"
     cat "$results"
     rm -f "$results" "$results.wrk"
     echo "decisions the fallback made meanwhile (model late or failing), from /metrics:"

@@ -93,12 +93,13 @@ let package = Package(
         // Also runs the built `recorl serve --log` (build with --build-tests first) and kills it.
         .testTarget(name: "RecoServingTests", dependencies: [
             "RecoServing", "RecoExperiments", "RecoRL", "RecoSimulators", "RecoEvaluation", "RecoEnvironments", "RecoTensor",
+            "RecoTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "RecoDataTests", dependencies: ["RecoData", "RecoTensor", "CZlib"]),
         // Runs the built `recorl` executable on bad input (build with --build-tests first).
-        .testTarget(name: "RecorlCommandTests"),
+        .testTarget(name: "RecorlCommandTests", dependencies: ["RecoTestSupport"]),
         // Counts each thread's heap allocations: wrappers of malloc and friends that forward to glibc's own
         // entry points, linked into the package's test executable only.
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),

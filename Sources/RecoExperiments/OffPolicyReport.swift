@@ -42,6 +42,11 @@ public struct OffPolicyReport: Codable, Sendable {
     public struct NamedEstimate: Codable, Sendable {
         public var estimator: String
         public var estimate: OffPolicyEstimate
+
+        public init(estimator: String, estimate: OffPolicyEstimate) {
+            self.estimator = estimator
+            self.estimate = estimate
+        }
     }
 }
 
@@ -51,8 +56,15 @@ extension OffPolicyReport {
     /// counts per last viewed product and action; `rewardData` should not be `log` itself).
     public static func estimates(_ target: Policy, on log: [LoggedInteraction], rewardData: [LoggedInteraction],
                                  products: Int, maxWeight: Double, bootstrap: BootstrapSettings) throws -> [NamedEstimate] {
-        let rewardModel = try LastViewedRewardModel(fittedTo: rewardData, products: products)
-        return [
+        try estimates(target, on: log, rewardModel: try LastViewedRewardModel(fittedTo: rewardData, products: products),
+                      maxWeight: maxWeight, bootstrap: bootstrap)
+    }
+
+    /// The four estimates of `target` on `log`: IPS, clipped IPS (weights capped at `maxWeight`),
+    /// self-normalised IPS, and doubly robust with `rewardModel`, in that order.
+    public static func estimates(_ target: Policy, on log: [LoggedInteraction], rewardModel: RewardModel,
+                                 maxWeight: Double, bootstrap: BootstrapSettings) throws -> [NamedEstimate] {
+        [
             NamedEstimate(estimator: "ips", estimate: try OffPolicyEstimators.ips(target, on: log, bootstrap: bootstrap)),
             NamedEstimate(estimator: "clipped-ips", estimate: try OffPolicyEstimators.clippedIPS(
                 target, on: log, maxWeight: maxWeight, bootstrap: bootstrap)),

@@ -9,7 +9,7 @@ extension ServedPolicy {
     public static func model(checkpoint: String, dataset: String? = nil) throws -> (policy: ServedPolicy, environment: EnvironmentEntry) {
         let (agent, environment) = try SavedAgent.load(checkpoint, dataset: dataset)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: checkpoint))
-        let version = "\(agent.algorithm)-" + String(fnv1a(bytes), radix: 16)
+        let version = "\(agent.algorithm)-" + String(FNV1a.hash(bytes), radix: 16)
         return (try ServedPolicy(policy: agent.greedyPolicy, version: version, actionNames: environment.actionNames), environment)
     }
 
@@ -28,10 +28,5 @@ extension ServedPolicy {
                                expected: "a checkpoint trained on \(servingEnvironment), the served environment")
         }
         return loaded.policy
-    }
-
-    /// 64-bit FNV-1a hash of `bytes`.
-    static func fnv1a(_ bytes: Data) -> UInt64 {
-        bytes.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
     }
 }

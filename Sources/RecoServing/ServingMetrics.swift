@@ -19,16 +19,17 @@ import Prometheus
 public final class ServingMetrics: @unchecked Sendable {
     /// The registry every metric of this service is in.
     public let registry = PrometheusCollectorRegistry()
-    /// The request counter of each endpoint and status, and the latency histogram of each endpoint,
-    /// looked up once: the registry checks names and help texts on every `make` call, which a request
-    /// path should not pay for.
+    /// Every counter, gauge and histogram made so far, by name and label values: the registry checks
+    /// names and help texts on every `make` call, which the request and feedback paths should not pay
+    /// for (the feedback path runs under the pending decisions' lock).
     private let lock = NSLock()
-    private var requestCounters: [RequestKey: Counter] = [:]
-    private var durationHistograms: [String: DurationHistogram] = [:]
+    private var counters: [MetricKey: Counter] = [:]
+    private var gauges: [MetricKey: Gauge] = [:]
+    private var histograms: [MetricKey: DurationHistogram] = [:]
 
-    private struct RequestKey: Hashable {
-        var endpoint: String
-        var status: Int
+    private struct MetricKey: Hashable {
+        var name: String
+        var labels: [String]
     }
 
     private static let buckets: [Duration] = [
@@ -37,13 +38,35 @@ public final class ServingMetrics: @unchecked Sendable {
         .milliseconds(250), .milliseconds(500), .seconds(1),
     ]
 
-    /// A set of metrics whose fallback and feedback counters start at 0 (so they are scraped before the
-    /// first event).
+    /// A set of metrics whose fallback, feedback, rollback and publication counters start at 0 (so they
+    /// are scraped before the first event).
     public init() {
-        for reason in [FallbackReason.modelError, .latencyBudget] { fallbackCounter(reason) }
-        for outcome in ["joined", "expired"] { feedbackCounter(outcome) }
-        for trigger in ["automatic", "request"] { rollbackCounter(trigger) }
-        publishedCounter()
+        for reason in [FallbackReason.modelError, .latencyBudget] { _ = fallbackCounter(reason) }
+        for outcome in ["joined", "expired"] { _ = feedbackCounter(outcome) }
+        for trigger in ["automatic", "request"] { _ = rollbackCounter(trigger) }
+        _ = publishedCounter()
+    }
+
+    /// The counter `name_unit` with `labels`, made on first use.
+    private func counter(_ name: String, _ unit: String, help: String, _ labels: [(String, String)] = []) -> Counter {
+        lock.withLock {
+            let key = MetricKey(name: name, labels: labels.map(\.1))
+            if let counter = counters[key] { return counter }
+            let counter = registry.makeCounter(descriptor: .init(metricName: name, unitName: unit, helpText: help), labels: labels)
+            counters[key] = counter
+            return counter
+        }
+    }
+
+    /// The gauge `name_unit` with `labels`, made on first use.
+    private func gauge(_ name: String, _ unit: String, help: String, _ labels: [(String, String)]) -> Gauge {
+        lock.withLock {
+            let key = MetricKey(name: name, labels: labels.map(\.1))
+            if let gauge = gauges[key] { return gauge }
+            let gauge = registry.makeGauge(descriptor: .init(metricName: name, unitName: unit, helpText: help), labels: labels)
+            gauges[key] = gauge
+            return gauge
+        }
     }
 
     /// Counts a rollback, `automatic` (a candidate behind the fallback) or on request.
@@ -56,35 +79,28 @@ public final class ServingMetrics: @unchecked Sendable {
         publishedCounter().increment()
     }
 
-    @discardableResult
     private func rollbackCounter(_ trigger: String) -> Counter {
-        registry.makeCounter(descriptor: .init(metricName: "recorl_serve_rollbacks", unitName: "total",
-                                               helpText: "Policy versions rolled back, automatically or on request."),
-                             labels: [("trigger", trigger)])
+        counter("recorl_serve_rollbacks", "total", help: "Policy versions rolled back, automatically or on request.",
+                [("trigger", trigger)])
     }
 
-    @discardableResult
     private func publishedCounter() -> Counter {
-        registry.makeCounter(descriptor: .init(metricName: "recorl_serve_published_versions", unitName: "total",
-                                               helpText: "Policy versions published by online learning."))
+        counter("recorl_serve_published_versions", "total", help: "Policy versions published by online learning.")
     }
 
     /// Counts a request to `endpoint` answered with `status` after `duration`.
     func recordRequest(endpoint: String, status: Int, duration: Duration) {
-        let (counter, histogram) = lock.withLock { () -> (Counter, DurationHistogram) in
-            let key = RequestKey(endpoint: endpoint, status: status)
-            let counter = requestCounters[key] ?? registry.makeCounter(
-                descriptor: .init(metricName: "recorl_serve_requests", unitName: "total", helpText: "Requests answered, by endpoint and status."),
-                labels: [("endpoint", endpoint), ("status", "\(status)")])
-            requestCounters[key] = counter
-            let histogram = durationHistograms[endpoint] ?? registry.makeDurationHistogram(
-                descriptor: .init(metricName: "recorl_serve_request_duration", unitName: "seconds",
-                                  helpText: "Time to answer a request, by endpoint."),
+        counter("recorl_serve_requests", "total", help: "Requests answered, by endpoint and status.",
+                [("endpoint", endpoint), ("status", "\(status)")]).increment()
+        let histogram = lock.withLock { () -> DurationHistogram in
+            let key = MetricKey(name: "recorl_serve_request_duration", labels: [endpoint])
+            if let histogram = histograms[key] { return histogram }
+            let histogram = registry.makeDurationHistogram(
+                descriptor: .init(metricName: key.name, unitName: "seconds", helpText: "Time to answer a request, by endpoint."),
                 labels: [("endpoint", endpoint)], buckets: Self.buckets)
-            durationHistograms[endpoint] = histogram
-            return (counter, histogram)
+            histograms[key] = histogram
+            return histogram
         }
-        counter.increment()
         histogram.record(duration)
     }
 
@@ -93,36 +109,28 @@ public final class ServingMetrics: @unchecked Sendable {
         fallbackCounter(reason).increment()
     }
 
-    @discardableResult
     private func fallbackCounter(_ reason: FallbackReason) -> Counter {
-        registry.makeCounter(descriptor: .init(metricName: "recorl_serve_fallbacks", unitName: "total",
-                                               helpText: "Decisions made by the fallback policy, by reason."),
-                             labels: [("reason", reason.rawValue)])
+        counter("recorl_serve_fallbacks", "total", help: "Decisions made by the fallback policy, by reason.",
+                [("reason", reason.rawValue)])
     }
 
-    @discardableResult
     private func feedbackCounter(_ outcome: String) -> Counter {
-        registry.makeCounter(descriptor: .init(metricName: "recorl_serve_feedback", unitName: "total",
-                                               helpText: "Decisions closed by feedback (joined) or by their window (expired, default reward)."),
-                             labels: [("outcome", outcome)])
+        counter("recorl_serve_feedback", "total",
+                help: "Decisions closed by feedback (joined) or by their window (expired, default reward).", [("outcome", outcome)])
     }
 
     /// Counts a decision closed by feedback (`joined`) or by its window (`expired`), and the mean reward
     /// of its role `policy` (`mean`) and of its `version` (`versionMean`) after it.
     func recordClosed(outcome: String, policy: String, mean: Double, version: String, versionMean: Double) {
         feedbackCounter(outcome).increment()
-        registry.makeCounter(descriptor: .init(metricName: "recorl_serve_rewards", unitName: "total",
-                                               helpText: "Rewards counted (joined or defaulted), by policy."),
-                             labels: [("policy", policy)]).increment()
-        registry.makeGauge(descriptor: .init(metricName: "recorl_serve_mean", unitName: "reward",
-                                             helpText: "Mean reward of the decisions closed so far, by policy."),
-                           labels: [("policy", policy)]).set(to: mean)
-        registry.makeCounter(descriptor: .init(metricName: "recorl_serve_version_rewards", unitName: "total",
-                                               helpText: "Rewards counted (joined or defaulted), by policy version."),
-                             labels: [("version", version)]).increment()
-        registry.makeGauge(descriptor: .init(metricName: "recorl_serve_version_mean", unitName: "reward",
-                                             helpText: "Mean reward of the decisions closed so far, by policy version."),
-                           labels: [("version", version)]).set(to: versionMean)
+        counter("recorl_serve_rewards", "total", help: "Rewards counted (joined or defaulted), by policy.",
+                [("policy", policy)]).increment()
+        gauge("recorl_serve_mean", "reward", help: "Mean reward of the decisions closed so far, by policy.",
+              [("policy", policy)]).set(to: mean)
+        counter("recorl_serve_version_rewards", "total", help: "Rewards counted (joined or defaulted), by policy version.",
+                [("version", version)]).increment()
+        gauge("recorl_serve_version_mean", "reward", help: "Mean reward of the decisions closed so far, by policy version.",
+              [("version", version)]).set(to: versionMean)
     }
 
     /// Every metric in Prometheus' text exposition format.

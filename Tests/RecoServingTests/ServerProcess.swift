@@ -1,4 +1,5 @@
 import Foundation
+import RecoTestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -8,23 +9,7 @@ import Testing
 /// to completion, and `recorl serve` started on a free loopback port and spoken to over HTTP.
 /// Build first with `swift build -c release --build-tests`; `RECORL_BINARY` overrides where it is looked for.
 enum Recorl {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
-    /// The executable next to this test bundle, else `.build/release/recorl` in the package.
-    static var binary: URL? {
-        var candidates: [URL] = []
-        if let override = ProcessInfo.processInfo.environment["RECORL_BINARY"] { candidates.append(URL(fileURLWithPath: override)) }
-        if let executable = Bundle.main.executableURL {
-            var directory = executable.deletingLastPathComponent()
-            for _ in 0..<4 {
-                candidates.append(directory.appendingPathComponent("recorl"))
-                directory = directory.deletingLastPathComponent()
-            }
-        }
-        candidates.append(packageRoot.appendingPathComponent(".build/release/recorl"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) && !$0.hasDirectoryPath }
-    }
+    static var binary: URL? { RecorlExecutable.url }
 
     /// A fresh directory under the temporary directory.
     static func temporaryDirectory() throws -> String {

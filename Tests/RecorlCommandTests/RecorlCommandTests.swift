@@ -1,4 +1,5 @@
 import Foundation
+import RecoTestSupport
 import Testing
 
 /// Runs the built `recorl` executable on bad input and checks each ends cleanly: within a time bound, with
@@ -13,23 +14,8 @@ import Testing
         var firstErrorLine: String { error.split(separator: "\n").first.map(String.init) ?? "" }
     }
 
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
-    /// The executable next to this test bundle, else `.build/release/recorl` in the package.
-    static var binary: URL? {
-        var candidates: [URL] = []
-        if let override = ProcessInfo.processInfo.environment["RECORL_BINARY"] { candidates.append(URL(fileURLWithPath: override)) }
-        if let executable = Bundle.main.executableURL {
-            var directory = executable.deletingLastPathComponent()
-            for _ in 0..<4 {
-                candidates.append(directory.appendingPathComponent("recorl"))
-                directory = directory.deletingLastPathComponent()
-            }
-        }
-        candidates.append(packageRoot.appendingPathComponent(".build/release/recorl"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) && !$0.hasDirectoryPath }
-    }
+    static var packageRoot: URL { RecorlExecutable.packageRoot }
+    static var binary: URL? { RecorlExecutable.url }
 
     /// Runs `recorl arguments` with `environment` added, killing it after `seconds`.
     func run(_ arguments: [String], environment: [String: String] = [:], seconds: Double = 60) throws -> Outcome {

@@ -140,7 +140,7 @@ public final class SelfAttention: Layer {
                 let value = sample.columns(2 * width + k * d..<2 * width + (k + 1) * d)
                 let weights = p.rows((b * heads + k) * steps..<(b * heads + k + 1) * steps)
                 BLAS.gemm(q, key, transposeB: true, into: weights, alpha: scale)
-                SelfAttention.softmaxRows(weights)
+                Kernels.softmax(weights, into: weights)
                 BLAS.gemm(weights, value, into: out.columns(k * d..<(k + 1) * d))
             }
         }
@@ -148,20 +148,6 @@ public final class SelfAttention: Layer {
         for r in 0..<rows {
             let yp = y.rowPointer(r), up = u.rowPointer(r)
             for j in 0..<width { yp[j] += up[j] }
-        }
-    }
-
-    /// Row-wise softmax in place, through the vectorised exp (a row of scores is short: T values).
-    static func softmaxRows(_ scores: MatrixView) {
-        for r in 0..<scores.rows {
-            let row = scores.rowPointer(r), n = scores.columns
-            let m = Kernels.maximum(row, count: n)
-            for j in 0..<n { row[j] -= m }
-            Kernels.vectorisedExp(row, into: row, count: n)
-            var total: Float = 0
-            for j in 0..<n { total += row[j] }
-            let inverse = 1 / total
-            for j in 0..<n { row[j] *= inverse }
         }
     }
 

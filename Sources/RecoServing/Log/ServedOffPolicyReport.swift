@@ -29,16 +29,9 @@ public struct ServedOffPolicyReport: Codable, Sendable {
     public var zeroPropensity: Int
     /// The mean reward the service's policies got on the evaluated decisions.
     public var loggedMeanReward: Double
-    /// `ips`, `clipped-ips`, `snips`, `dr`, in that order.
-    public var estimates: [NamedEstimate]
-
-    /// One estimator's verdict.
-    public struct NamedEstimate: Codable, Sendable {
-        /// `ips`, `clipped-ips`, `snips` or `dr`.
-        public var estimator: String
-        /// Its estimate of the target's expected reward per decision, interval and effective sample size.
-        public var estimate: OffPolicyEstimate
-    }
+    /// `ips`, `clipped-ips`, `snips`, `dr`, in that order: estimates of the target's expected reward per
+    /// decision, with interval and effective sample size.
+    public var estimates: [OffPolicyReport.NamedEstimate]
 
     /// Reads the log at `path`, loads the agent at `checkpoint`, and estimates. Throws `ExperimentError`
     /// naming `--log` (missing file, another schema, no decision with a reward) or `--checkpoint` (not
@@ -88,15 +81,9 @@ public struct ServedOffPolicyReport: Codable, Sendable {
                                   + "expected a log of served decisions whose feedback was joined or expired")
         }
         let target = agent.greedyPolicy
-        let rewardModel = ActionMeanRewardModel(fittedTo: interactions, actionCount: agent.actionCount)
-        let estimates: [NamedEstimate] = [
-            .init(estimator: "ips", estimate: try OffPolicyEstimators.ips(target, on: interactions, bootstrap: bootstrap)),
-            .init(estimator: "clipped-ips", estimate: try OffPolicyEstimators.clippedIPS(
-                target, on: interactions, maxWeight: maxWeight, bootstrap: bootstrap)),
-            .init(estimator: "snips", estimate: try OffPolicyEstimators.selfNormalizedIPS(target, on: interactions, bootstrap: bootstrap)),
-            .init(estimator: "dr", estimate: try OffPolicyEstimators.doublyRobust(
-                target, on: interactions, rewardModel: rewardModel, bootstrap: bootstrap)),
-        ]
+        let estimates = try OffPolicyReport.estimates(
+            target, on: interactions, rewardModel: ActionMeanRewardModel(fittedTo: interactions, actionCount: agent.actionCount),
+            maxWeight: maxWeight, bootstrap: bootstrap)
         let total = interactions.reduce(0.0) { $0 + Double($1.reward) }
         return ServedOffPolicyReport(agent: agent.algorithm, log: path, actions: agent.actionCount, decisions: logged.count,
                                      evaluated: interactions.count, withoutReward: withoutReward, zeroPropensity: zeroPropensity,

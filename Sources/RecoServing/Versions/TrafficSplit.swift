@@ -9,9 +9,7 @@ enum TrafficSplit {
     static let candidateSalt: UInt64 = 0x6361_6e64_6964_6174
 
     /// The key of `user`: its UTF-8 bytes' 64-bit FNV-1a hash.
-    static func key(user: String) -> UInt64 {
-        user.utf8.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
-    }
+    static func key(user: String) -> UInt64 { FNV1a.hash(user.utf8) }
 
     /// A number in [0, 1) from `key` and `salt` (SplitMix64's finaliser over their sum; 53 bits).
     static func unit(_ key: UInt64, salt: UInt64) -> Double {

@@ -54,18 +54,16 @@ extension Kernels {
         }
     }
 
-    /// `y[i, :] = softmax(x[i, :])`; may run in place.
+    /// `y[i, :] = softmax(x[i, :])` through the vectorised exp (within a few ulp of `exp`); may run in place.
     public static func softmax(_ x: MatrixView, into y: MatrixView) {
         checkSameShape(x, y, "softmax")
         for r in 0..<x.rows {
             let xp = x.rowPointer(r), yp = y.rowPointer(r)
             let m = maximum(xp, count: x.columns)
+            for j in 0..<x.columns { yp[j] = xp[j] - m }
+            vectorisedExp(yp, into: yp, count: x.columns)
             var total: Float = 0
-            for j in 0..<x.columns {
-                let e = Foundation.exp(xp[j] - m)
-                yp[j] = e
-                total += e
-            }
+            for j in 0..<x.columns { total += yp[j] }
             let inverse = 1 / total
             for j in 0..<x.columns { yp[j] *= inverse }
         }
